@@ -1,0 +1,29 @@
+namespace SessionFunctions.Core.Diagnostics;
+
+/// <summary>
+/// What one request spent on remote calls: table round trips, UserInfo calls and signatures. The API starts a scope
+/// per request; the Azure.Core pipeline policy, the UserInfo client and the signer add to whichever scope is current.
+/// These counts are how the performance budgets in DESIGN.md are tested: they hold on any machine.
+/// </summary>
+public sealed class RequestCosts
+{
+    private static readonly AsyncLocal<RequestCosts?> CurrentScope = new();
+    private int _tableRoundTrips, _userInfoCalls, _signatures;
+
+    public int TableRoundTrips => Volatile.Read(ref _tableRoundTrips);
+    public int UserInfoCalls => Volatile.Read(ref _userInfoCalls);
+    public int Signatures => Volatile.Read(ref _signatures);
+
+    /// <summary>The scope of the request running on this async flow, if any.</summary>
+    public static RequestCosts? Current => CurrentScope.Value;
+
+    /// <summary>Starts counting for the calling async flow and everything it awaits.</summary>
+    public static RequestCosts Begin() => CurrentScope.Value = new RequestCosts();
+
+    internal static void AddTableRoundTrip() { if (Current is { } c) Interlocked.Increment(ref c._tableRoundTrips); }
+    internal static void AddUserInfoCall() { if (Current is { } c) Interlocked.Increment(ref c._userInfoCalls); }
+    internal static void AddSignature() { if (Current is { } c) Interlocked.Increment(ref c._signatures); }
+
+    /// <summary><c>tables=3;userinfo=1;signatures=1</c>: the value of the <c>X-Request-Cost</c> header.</summary>
+    public override string ToString() => $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures}";
+}

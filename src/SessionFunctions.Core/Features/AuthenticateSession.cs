@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using SessionFunctions.Core.Claims;
+using SessionFunctions.Core.Signing;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+public sealed record AuthenticateCommand(string? SessionToken, string? SessionJwt, int? SessionDurationMinutes, JsonObject? SessionCustomClaims);
+
+/// <summary>
+/// <c>POST /v1/b2b/sessions/authenticate</c>: check a session by token or by JWT (an expired JWT is fine while its
+/// session lives), move <c>last_accessed_at</c>, extend it to now + <c>session_duration_minutes</c> when given, merge
+/// custom claims, and hand back a fresh JWT. One point read and one conditional write; a lost race re-reads and
+/// re-applies, so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries
+/// an empty <c>session_token</c>.
+/// </summary>
+public sealed class AuthenticateSession(
+    SessionLocator locator, SessionStore sessions, OrganizationStore organizations, SessionJwtIssuer jwts, TimeProvider time)
+{
+    public async Task<SessionResult> RunAsync(AuthenticateCommand command, CancellationToken ct)
+    {
+        TimeSpan? extendBy = command.SessionDurationMinutes is { } minutes ? SessionDuration.Validate(minutes) : null;
+        CustomClaims.Merge([], command.SessionCustomClaims); // reject bad claims before any read
+        var address = await locator.FromTokenOrJwtAsync(command.SessionToken, command.SessionJwt, ct);
+        var organization = await organizations.GetAsync(address.OrganizationId, ct);
+
+        return await Conflicts.RetryAsync(async _ =>
+        {
+            var now = SessionRecords.Truncate(time.GetUtcNow());
+            var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), now);
+            row.LastAccessedAt = now;
+            if (extendBy is { } d) row.ExpiresAt = now + d;
+            row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
+
+            var member = SessionRecords.Member(row);
+            var session = SessionRecords.ToMemberSession(row, address.MemberSessionId, organization, member);
+            var jwt = await jwts.IssueAsync(session, now, ct);
+            await sessions.ReplaceAsync(row, ct);
+            return new SessionResult(member, organization, session, address.Token ?? "", jwt);
+        }, ct);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Model;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+public sealed record CreateMemberCommand(
+    string OrganizationId, string EmailAddress, string? Name, IReadOnlyList<string>? Roles, string? ExternalId,
+    JsonObject? TrustedMetadata, JsonObject? UntrustedMetadata, bool CreateMemberAsPending, bool IsBreakglass);
+
+/// <summary><c>POST /v1/b2b/organizations/{organization_id}/members</c>. Emails are unique per organization, ignoring case.</summary>
+public sealed class CreateMember(OrganizationStore organizations, MemberStore members, IdFormat ids, TimeProvider time)
+{
+    public async Task<(Member Member, Organization Organization)> RunAsync(CreateMemberCommand c, CancellationToken ct)
+    {
+        if (!EmailAddress.IsValid(c.EmailAddress)) throw new SessionException(ErrorTypes.InvalidEmail);
+        if (c.Name is { Length: > 256 }) throw new SessionException(ErrorTypes.InvalidArgument, "name may be at most 256 characters.");
+        if (c.ExternalId is { } ext && (ext.Length is < 1 or > 128 || ext.Any(char.IsControl)))
+            throw new SessionException(ErrorTypes.InvalidArgument, "external_id must be between 1 and 128 characters.");
+        var roles = ValidateRoles(c.Roles ?? []);
+        var organization = await organizations.GetAsync(c.OrganizationId, ct);
+        ids.TryParseOrganization(organization.OrganizationId, out var organizationKey);
+
+        var now = SessionRecords.Truncate(time.GetUtcNow());
+        var member = new Member
+        {
+            OrganizationId = organization.OrganizationId,
+            MemberId = ids.Member(organizationKey, Guid.NewGuid()),
+            EmailAddress = c.EmailAddress.Trim(),
+            Status = c.CreateMemberAsPending ? MemberStatus.Pending : MemberStatus.Active,
+            Name = c.Name ?? "",
+            IsBreakglass = c.IsBreakglass,
+            IsAdmin = roles.Contains(Model.Roles.Admin),
+            Roles = [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource("direct_assignment")]))],
+            TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
+            UntrustedMetadata = Metadata.Validate(c.UntrustedMetadata),
+            ExternalId = c.ExternalId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await members.CreateAsync(member, ids.NewEmailId(), ct);
+        return (member, organization);
+    }
+
+    private static List<string> ValidateRoles(IReadOnlyList<string> roles)
+    {
+        if (roles.Count > 50 || roles.Any(r => string.IsNullOrWhiteSpace(r) || r.Length > 128 || r.Any(char.IsControl)))
+            throw new SessionException(ErrorTypes.InvalidArgument, "roles must be at most 50 role ids of 1 to 128 characters.");
+        return [.. roles.Where(r => r != Model.Roles.Member).Distinct(StringComparer.Ordinal)];
+    }
+}

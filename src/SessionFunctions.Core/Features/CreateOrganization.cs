@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Model;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+public sealed record CreateOrganizationCommand(
+    string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata);
+
+/// <summary><c>POST /v1/b2b/organizations</c>. Slugs and external ids are unique; a missing slug is made from the name.</summary>
+public sealed class CreateOrganization(OrganizationStore organizations, IdFormat ids, TimeProvider time)
+{
+    public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
+    {
+        var name = c.OrganizationName.Trim();
+        if (name.Length is < 1 or > 128) throw new SessionException(ErrorTypes.InvalidOrganizationName);
+        var slug = c.OrganizationSlug ?? SlugFrom(name);
+        if (!Slugs.IsValid(slug) || ids.TryParseOrganization(slug, out _)) throw new SessionException(ErrorTypes.InvalidOrganizationSlug);
+        if (c.OrganizationExternalId is { } ext && (ext.Length is < 1 or > 128 || ids.TryParseOrganization(ext, out _) || ext.Any(char.IsControl)))
+            throw new SessionException(ErrorTypes.InvalidOrganizationExternalId);
+
+        var now = SessionRecords.Truncate(time.GetUtcNow());
+        var organization = new Organization
+        {
+            OrganizationId = ids.Organization(Guid.NewGuid()),
+            OrganizationName = name,
+            OrganizationSlug = slug,
+            OrganizationExternalId = c.OrganizationExternalId,
+            OrganizationLogoUrl = c.OrganizationLogoUrl ?? "",
+            TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await organizations.CreateAsync(organization, ct);
+        return organization;
+    }
+
+    /// <summary>"Acme, Inc." becomes "acme-inc".</summary>
+    internal static string SlugFrom(string name)
+    {
+        var slug = new StringBuilder();
+        foreach (var ch in name.ToLowerInvariant())
+            slug.Append(char.IsAsciiLetterOrDigit(ch) ? ch : slug.Length > 0 && slug[^1] != '-' ? '-' : '\0');
+        return slug.ToString().Replace("\0", "").Trim('-');
+    }
+}

@@ -1,0 +1,42 @@
+using Azure;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+public sealed record RevokeCommand(string? MemberSessionId, string? SessionToken, string? SessionJwt, string? MemberId);
+
+/// <summary>
+/// <c>POST /v1/b2b/sessions/revoke</c>: delete one session (by id, token or JWT) or all of a member's sessions.
+/// The row is gone at once, so every later authenticate fails, even with a JWT whose five minutes have not run out.
+/// </summary>
+public sealed class RevokeSessions(SessionLocator locator, SessionStore sessions, MemberStore members, IdFormat ids, TimeProvider time)
+{
+    public async Task RunAsync(RevokeCommand c, CancellationToken ct)
+    {
+        var given = new[] { c.MemberSessionId, c.SessionToken, c.SessionJwt, c.MemberId }.Count(v => !string.IsNullOrEmpty(v));
+        if (given == 0) throw new SessionException(ErrorTypes.NoSessionRevokeArguments);
+        if (given > 1) throw new SessionException(ErrorTypes.TooManySessionRevokeArguments);
+
+        if (!string.IsNullOrEmpty(c.MemberId))
+        {
+            await RevokeAllOfMemberAsync(c.MemberId, ct);
+            return;
+        }
+        var address = !string.IsNullOrEmpty(c.MemberSessionId) ? locator.FromSessionId(c.MemberSessionId)
+            : !string.IsNullOrEmpty(c.SessionToken) ? locator.FromToken(c.SessionToken)
+            : await locator.FromJwtAsync(c.SessionJwt!, ct);
+        var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), time.GetUtcNow());
+        if (!await sessions.DeleteAsync(row, ETag.All, ct))
+            throw new SessionException(ErrorTypes.SessionNotFound);
+    }
+
+    private async Task RevokeAllOfMemberAsync(string memberId, CancellationToken ct)
+    {
+        if (!ids.TryParseMember(memberId, out var organizationKey, out var memberKey)
+            || await members.GetAsync(ids.Organization(organizationKey), memberKey, ct) is null)
+            throw new SessionException(ErrorTypes.MemberNotFound);
+        await sessions.DeleteAllAsync(await sessions.ListForMemberAsync(ids.Organization(organizationKey), memberId, ct), ct);
+    }
+}

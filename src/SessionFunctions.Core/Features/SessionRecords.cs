@@ -1,0 +1,44 @@
+using System.Text.Json;
+using SessionFunctions.Core.Claims;
+using SessionFunctions.Core.Json;
+using SessionFunctions.Core.Model;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+/// <summary>Converts between the stored session row and the API's MemberSession.</summary>
+internal static class SessionRecords
+{
+    public static SessionEntity ToEntity(MemberSession session, byte[] tokenHash, Member member) => new()
+    {
+        PartitionKey = session.OrganizationId,
+        RowKey = Keys.Session(Guid.ParseExact(session.MemberSessionId[^32..], "N")),
+        MemberId = session.MemberId,
+        StartedAt = session.StartedAt,
+        LastAccessedAt = session.LastAccessedAt,
+        ExpiresAt = session.ExpiresAt,
+        TokenHash = tokenHash,
+        Factors = JsonSerializer.Serialize(session.AuthenticationFactors, SessionJson.Options),
+        CustomClaims = CustomClaims.Serialize(session.CustomClaims),
+        Member = JsonSerializer.Serialize(member, SessionJson.Options),
+    };
+
+    public static MemberSession ToMemberSession(SessionEntity e, string memberSessionId, Organization organization, Member member) => new()
+    {
+        MemberSessionId = memberSessionId,
+        MemberId = e.MemberId,
+        StartedAt = e.StartedAt,
+        LastAccessedAt = e.LastAccessedAt,
+        ExpiresAt = e.ExpiresAt,
+        AuthenticationFactors = JsonSerializer.Deserialize<List<AuthenticationFactor>>(e.Factors, SessionJson.Options)!,
+        OrganizationId = organization.OrganizationId,
+        OrganizationSlug = organization.OrganizationSlug,
+        Roles = member.RoleIds(),
+        CustomClaims = CustomClaims.Parse(e.CustomClaims),
+    };
+
+    public static Member Member(SessionEntity e) => JsonSerializer.Deserialize<Member>(e.Member, SessionJson.Options)!;
+
+    /// <summary>Timestamps are kept at whole seconds, as Stytch's API and JWT show them.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

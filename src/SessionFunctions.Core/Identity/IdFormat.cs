@@ -1,0 +1,62 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SessionFunctions.Core.Identity;
+
+/// <summary>
+/// Makes and reads this service's identifiers. They follow Stytch's <c>kind-env-…</c> shape and are opaque to clients,
+/// but member and session ids also carry their organization's key, so a request that names only a member or a session
+/// (revoke does) still reaches its organization's partition with a point read and no cross-partition lookup:
+/// <list type="bullet">
+/// <item><c>organization-test-{org uuid}</c></item>
+/// <item><c>member-test-{org hex}{member hex}</c>, <c>member-session-test-{org hex}{session hex}</c></item>
+/// </list>
+/// </summary>
+public sealed class IdFormat
+{
+    private readonly string _organization, _member, _session, _email, _request;
+
+    public IdFormat(string projectId)
+    {
+        Environment = projectId.StartsWith("project-live-", StringComparison.Ordinal) ? "live" : "test";
+        _organization = $"organization-{Environment}-";
+        _member = $"member-{Environment}-";
+        _session = $"member-session-{Environment}-";
+        _email = $"email-{Environment}-";
+        _request = $"request-id-{Environment}-";
+    }
+
+    /// <summary><c>live</c> for projects whose id starts with <c>project-live-</c>, otherwise <c>test</c>.</summary>
+    public string Environment { get; }
+
+    public string Organization(Guid organization) => _organization + organization.ToString("D");
+    public string Member(Guid organization, Guid member) => _member + organization.ToString("N") + member.ToString("N");
+    public string Session(Guid organization, Guid session) => _session + organization.ToString("N") + session.ToString("N");
+    public string NewEmailId() => _email + Guid.NewGuid().ToString("D");
+    public string NewRequestId() => _request + Guid.NewGuid().ToString("D");
+    public string NewJwkId(Guid key) => $"jwk-{Environment}-{key:D}";
+
+    public bool TryParseOrganization([NotNullWhen(true)] string? id, out Guid organization)
+    {
+        organization = default;
+        return id is not null && id.StartsWith(_organization, StringComparison.Ordinal)
+            && Guid.TryParseExact(id.AsSpan(_organization.Length), "D", out organization);
+    }
+
+    public bool TryParseMember([NotNullWhen(true)] string? id, out Guid organization, out Guid member) =>
+        TryParsePair(id, _member, out organization, out member);
+
+    public bool TryParseSession([NotNullWhen(true)] string? id, out Guid organization, out Guid session) =>
+        TryParsePair(id, _session, out organization, out session);
+
+    private static bool TryParsePair(string? id, string prefix, out Guid first, out Guid second)
+    {
+        first = second = default;
+        if (id is null || id.Length != prefix.Length + 64 || !id.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        var hex = id.AsSpan(prefix.Length);
+        return Guid.TryParseExact(hex[..32], "N", out first) && Guid.TryParseExact(hex[32..], "N", out second)
+            && IsLowerHex(hex);
+    }
+
+    // Guid parsing accepts upper case; ids are compared as strings, so only the canonical spelling is valid.
+    private static bool IsLowerHex(ReadOnlySpan<char> hex) => !hex.ContainsAnyInRange('A', 'F');
+}

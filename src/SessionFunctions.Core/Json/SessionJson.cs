@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SessionFunctions.Core.Json;
+
+/// <summary>The one set of JSON conventions for the wire and for stored payloads: snake_case, RFC 3339 times, no nulls.</summary>
+public static class SessionJson
+{
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            AllowDuplicateProperties = false,
+            NumberHandling = JsonNumberHandling.Strict,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            MaxDepth = 32,
+        };
+        options.Converters.Add(new Rfc3339Converter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

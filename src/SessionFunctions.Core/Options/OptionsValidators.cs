@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using NCrontab;
+
+namespace SessionFunctions.Core.Options;
+
+// Each validator names the setting as an operator writes it in the environment (Section__Key), so a bad
+// configuration stops start-up with a message that says exactly what to fix.
+
+internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SessionsOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.ProjectId))
+            errors.Add("Sessions__ProjectId is required (for example project-test-00000000-0000-0000-0000-000000000000).");
+        else if (!o.ProjectId.StartsWith("project-", StringComparison.Ordinal) || o.ProjectId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
+            errors.Add($"Sessions__ProjectId must look like project-test-<id> or project-live-<id>; got '{o.ProjectId}'.");
+        if (string.IsNullOrEmpty(o.ProjectSecret))
+            errors.Add("Sessions__ProjectSecret is required.");
+        else if (o.ProjectSecret.Length < 16)
+            errors.Add("Sessions__ProjectSecret must be at least 16 characters.");
+        if (string.IsNullOrWhiteSpace(o.UserInfoUrl))
+            errors.Add("Sessions__UserInfoUrl is required (the legacy provider's OIDC UserInfo endpoint).");
+        else if (!Uri.TryCreate(o.UserInfoUrl, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttps && u.Scheme != Uri.UriSchemeHttp))
+            errors.Add($"Sessions__UserInfoUrl must be an absolute http(s) URL; got '{o.UserInfoUrl}'.");
+        if (o.UserInfoTimeout <= TimeSpan.Zero || o.UserInfoTimeout > TimeSpan.FromMinutes(1))
+            errors.Add("Sessions__UserInfoTimeout must be between 00:00:00.001 and 00:01:00.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.ConnectionString) && o.TableServiceUri is null)
+            errors.Add("Storage__ConnectionString (for Azurite: UseDevelopmentStorage=true) or Storage__TableServiceUri is required.");
+        if (!string.IsNullOrWhiteSpace(o.ConnectionString) && !LooksLikeConnectionString(o.ConnectionString))
+            errors.Add("Storage__ConnectionString is malformed: expected UseDevelopmentStorage=true or Key=Value;… pairs.");
+        if (o.TableServiceUri is { IsAbsoluteUri: false })
+            errors.Add("Storage__TableServiceUri must be an absolute URL.");
+        if (o.TablePrefix.Length > 40 || o.TablePrefix.Any(c => !char.IsAsciiLetterOrDigit(c)) || (o.TablePrefix.Length > 0 && !char.IsAsciiLetter(o.TablePrefix[0])))
+            errors.Add("Storage__TablePrefix must be up to 40 letters and digits, starting with a letter.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool LooksLikeConnectionString(string s) =>
+        s.Trim().Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+        || s.Split(';', StringSplitOptions.RemoveEmptyEntries).All(p => p.IndexOf('=') > 0) && s.Contains("AccountName=", StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SigningOptions o)
+    {
+        var errors = new List<string>();
+        if (o.KeyVaultKeyId is null && string.IsNullOrWhiteSpace(o.LocalKeyPath))
+            errors.Add("Signing__LocalKeyPath or Signing__KeyVaultKeyId is required.");
+        if (o.KeyVaultKeyId is { } k && (!k.IsAbsoluteUri || k.Scheme != Uri.UriSchemeHttps && !k.IsLoopback || k.Segments.Length < 3 || k.Segments[1] != "keys/"))
+            errors.Add($"Signing__KeyVaultKeyId must look like https://<vault>.vault.azure.net/keys/<name>[/<version>]; got '{k}'.");
+        if (o.RotationOverlapDays is < 0 or > 3650)
+            errors.Add("Signing__RotationOverlapDays must be between 0 and 3650.");
+        if (o.KeyRefreshInterval < TimeSpan.FromSeconds(1))
+            errors.Add("Signing__KeyRefreshInterval must be at least one second.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class SweepOptionsValidator : IValidateOptions<SweepOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SweepOptions o)
+    {
+        var errors = new List<string>();
+        if (CrontabSchedule.TryParse(o.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true }) is null)
+            errors.Add($"Sweep__Schedule must be a six-field NCRONTAB expression such as '0 */5 * * * *'; got '{o.Schedule}'.");
+        if (o.Parallelism is < 1 or > 64)
+            errors.Add("Sweep__Parallelism must be between 1 and 64.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

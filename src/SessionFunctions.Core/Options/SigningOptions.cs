@@ -1,0 +1,19 @@
+namespace SessionFunctions.Core.Options;
+
+/// <summary>Settings under <c>Signing</c>: which key signs session JWTs.</summary>
+public sealed class SigningOptions
+{
+    public const string Section = "Signing";
+
+    /// <summary>A PEM RSA private key used when no Key Vault key is set. Created (2048-bit) on first run when missing.</summary>
+    public string LocalKeyPath { get; set; } = ".local/signing-key.pem";
+
+    /// <summary>A Key Vault key id (<c>https://{vault}.vault.azure.net/keys/{name}[/{version}]</c>). When set, Key Vault signs.</summary>
+    public Uri? KeyVaultKeyId { get; set; }
+
+    /// <summary>How long a rotated-out key version stays in the JWKS. Default 30 days.</summary>
+    public int RotationOverlapDays { get; set; } = 30;
+
+    /// <summary>How often the public keys are re-read from the key store. Default 1 hour.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+}

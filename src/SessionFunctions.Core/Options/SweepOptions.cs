@@ -1,0 +1,13 @@
+namespace SessionFunctions.Core.Options;
+
+/// <summary>Settings under <c>Sweep</c>: when expired sessions are removed.</summary>
+public sealed class SweepOptions
+{
+    public const string Section = "Sweep";
+
+    /// <summary>Six-field NCRONTAB (seconds first), read by both the Functions timer and the Server's hosted timer.</summary>
+    public string Schedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>How many session reads a sweep keeps in flight at once.</summary>
+    public int Parallelism { get; set; } = 8;
+}

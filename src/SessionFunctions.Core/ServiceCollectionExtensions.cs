@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Features;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Options;
+using SessionFunctions.Core.Signing;
+using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.UserInfo;
+
+namespace SessionFunctions.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything below the HTTP layer: options (validated at start-up), storage, signing, UserInfo and the use cases.</summary>
+    public static IServiceCollection AddSessionCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<SessionsOptions, SessionsOptionsValidator>(configuration, SessionsOptions.Section);
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, StorageOptions.Section);
+        services.AddValidatedOptions<SigningOptions, SigningOptionsValidator>(configuration, SigningOptions.Section);
+        services.AddValidatedOptions<SweepOptions, SweepOptionsValidator>(configuration, SweepOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddSingleton(sp => new IdFormat(sp.GetRequiredService<IOptions<SessionsOptions>>().Value.ProjectId));
+        services.AddSingleton<SessionTables>();
+        services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<SessionStore>();
+
+        services.TryAddSingleton<ISigningKeyStore, LocalPemKeyStore>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<SessionJwtIssuer>();
+        services.AddSingleton<SessionJwtReader>();
+        services.AddSingleton<SessionLocator>();
+
+        // The typed client's own timeout is off: UserInfoClient applies Sessions__UserInfoTimeout per call.
+        services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.AddSingleton<CreateOrganization>();
+        services.AddSingleton<CreateMember>();
+        services.AddSingleton<GetMember>();
+        services.AddSingleton<DeleteMember>();
+        services.AddSingleton<MigrateSession>();
+        services.AddSingleton<AuthenticateSession>();
+        services.AddSingleton<ListSessions>();
+        services.AddSingleton<RevokeSessions>();
+        services.AddSingleton<SweepExpiredSessions>();
+
+        services.AddHostedService<StartupTasks>();
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

@@ -1,0 +1,19 @@
+using System.Security.Cryptography;
+
+namespace SessionFunctions.Core.Signing;
+
+/// <summary>
+/// Where session JWTs are signed: the local PEM key, or a Key Vault key. Implementations sign a SHA-256 digest
+/// with the named key version and list the public halves of the versions that verifiers should trust.
+/// </summary>
+public interface ISigningKeyStore
+{
+    /// <summary>The enabled key versions within the rotation window, newest first. The first one signs new tokens.</summary>
+    Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct);
+
+    /// <summary>RS256 (RSASSA-PKCS1-v1_5 with SHA-256) over a 32-byte digest, with the key named by <paramref name="keyId"/>.</summary>
+    Task<byte[]> SignDigestAsync(string keyId, byte[] digest, CancellationToken ct);
+}
+
+/// <summary>A public signing key: its JWT <c>kid</c>, RSA modulus and exponent, and an X.509 certificate for <c>x5c</c>.</summary>
+public sealed record PublicSigningKey(string KeyId, RSAParameters Parameters, byte[] Certificate);

@@ -1,0 +1,71 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace SessionFunctions.Core.Storage;
+
+// Typed table rows. Each is small and flat: payloads that the API returns whole are stored as JSON strings.
+
+/// <summary>An organization (row <c>id|…</c>) in the single <c>organizations</c> partition.</summary>
+internal sealed class OrganizationEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Payload { get; set; } = "";
+}
+
+/// <summary>An index row that names another row: slug or external id to organization, external id to member.</summary>
+internal sealed class PointerEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string Target { get; set; } = "";
+}
+
+/// <summary>
+/// A member. The same columns are written twice in one transaction: under <c>member|{id}</c> and under
+/// <c>email|{hash}</c>, so a member is one point read away both by id and by normalized email.
+/// </summary>
+internal sealed class MemberEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string MemberId { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string EmailId { get; set; } = "";
+    public string Payload { get; set; } = "";
+}
+
+/// <summary>A session, in its organization's partition of the members table (row <c>session|{key}</c>).</summary>
+internal sealed class SessionEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string MemberId { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset LastAccessedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public byte[] TokenHash { get; set; } = [];
+    public string Factors { get; set; } = "[]";
+    public string CustomClaims { get; set; } = "{}";
+    /// <summary>The member as it was when the session was written; member changes rewrite their sessions.</summary>
+    public string Member { get; set; } = "";
+}
+
+/// <summary>An expiry index row: partition = the minute the session was due to expire, row = organization|session.</summary>
+internal sealed class ExpiryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string OrganizationId { get; set; } = "";
+    public string SessionRowKey { get; set; } = "";
+}

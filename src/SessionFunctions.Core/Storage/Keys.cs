@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SessionFunctions.Core.Storage;
+
+/// <summary>
+/// Every partition and row key in one place. User input never becomes a key as is: emails and external ids are
+/// hashed, slugs are validated to a safe alphabet first, and ids are parsed before use.
+/// </summary>
+internal static class Keys
+{
+    public const string OrganizationsPartition = "organizations";
+
+    public static string Organization(string organizationId) => "id|" + organizationId;
+    public static string Slug(string slug) => "slug|" + slug.ToLowerInvariant();
+    public static string OrganizationExternalId(string externalId) => "extid|" + Hash(externalId);
+
+    public static string Member(Guid member) => "member|" + member.ToString("N");
+    /// <summary>The member row of a parsed member id (its last 32 characters are the member key).</summary>
+    public static string Member(string memberId) => "member|" + memberId[^32..];
+    public static string Email(string normalizedEmail) => "email|" + Hash(normalizedEmail);
+    public static string MemberExternalId(string externalId) => "extid|" + Hash(externalId);
+    public static string Session(Guid session) => "session|" + session.ToString("N");
+    public const string SessionRangeStart = "session|", SessionRangeEnd = "session}";
+
+    /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>
+    public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    public static string ExpiryRow(string organizationId, string sessionRowKey) => organizationId + "|" + sessionRowKey["session|".Length..];
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+}

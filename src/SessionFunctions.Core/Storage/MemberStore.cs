@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Json;
+using SessionFunctions.Core.Model;
+
+namespace SessionFunctions.Core.Storage;
+
+/// <summary>
+/// Members, in their organization's partition. Each member is written as two identical rows in one transaction
+/// (<c>member|{id}</c> and <c>email|{hash of normalized email}</c>), plus an <c>extid|</c> pointer when it has an
+/// external id, so lookups by id and by email are single point reads and emails stay unique per organization.
+/// </summary>
+public sealed class MemberStore(SessionTables tables)
+{
+    private const int SessionDeletesInMemberTransaction = 90;
+
+    public async Task CreateAsync(Member member, string emailId, CancellationToken ct)
+    {
+        var (memberRow, emailRow) = Rows(member, emailId);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, memberRow),
+            new(TableTransactionActionType.Add, emailRow),
+        };
+        if (member.ExternalId is { } externalId)
+            actions.Add(new(TableTransactionActionType.Add, new PointerEntity
+            {
+                PartitionKey = member.OrganizationId, RowKey = Keys.MemberExternalId(externalId), Target = member.MemberId,
+            }));
+        try
+        {
+            await tables.Members.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex == 2)
+        {
+            throw new SessionException(ErrorTypes.DuplicateMemberExternalId);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            // The email row exists. A deleted member's email may be reused: take its row over, conditionally.
+            var existing = await FindByEmailAsync(member.OrganizationId, EmailAddress.Normalize(member.EmailAddress), ct);
+            if (existing is null || existing.Member.Status != MemberStatus.Deleted)
+                throw new SessionException(ErrorTypes.DuplicateMemberEmail);
+            actions[1] = new(TableTransactionActionType.UpdateReplace, emailRow, existing.ETag);
+            try { await tables.Members.SubmitTransactionAsync(actions, ct); }
+            catch (TableTransactionFailedException) { throw new SessionException(ErrorTypes.DuplicateMemberEmail); }
+        }
+    }
+
+    public async Task<StoredMember?> GetAsync(string organizationId, Guid memberKey, CancellationToken ct) =>
+        await ReadAsync(organizationId, Keys.Member(memberKey), ct);
+
+    /// <summary>Finds a member by normalized email. The returned ETag is the email row's: migrate writes against it.</summary>
+    public async Task<StoredMember?> FindByEmailAsync(string organizationId, string normalizedEmail, CancellationToken ct) =>
+        await ReadAsync(organizationId, Keys.Email(normalizedEmail), ct);
+
+    public async Task<StoredMember?> FindByExternalIdAsync(string organizationId, string externalId, CancellationToken ct)
+    {
+        var pointer = await tables.Members.GetEntityIfExistsAsync<PointerEntity>(organizationId, Keys.MemberExternalId(externalId), cancellationToken: ct);
+        return pointer.HasValue ? await ReadMemberIdAsync(organizationId, pointer.Value!.Target, ct) : null;
+    }
+
+    private async Task<StoredMember?> ReadMemberIdAsync(string organizationId, string memberId, CancellationToken ct)
+    {
+        var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(organizationId, Keys.Member(memberId), cancellationToken: ct);
+        return row.HasValue ? StoredMember.From(row.Value!) : null;
+    }
+
+    /// <summary>
+    /// Marks the member deleted and deletes its sessions. The status change and the first sessions go in one
+    /// transaction, conditional on both member rows: migrate rewrites the email row with every session it adds, so
+    /// a session created after <paramref name="sessions"/> was listed makes this fail and the caller start over.
+    /// </summary>
+    internal async Task MarkDeletedAsync(StoredMember byId, StoredMember byEmail, Member deleted, IReadOnlyList<SessionEntity> sessions, CancellationToken ct)
+    {
+        var (memberRow, emailRow) = Rows(deleted, byId.EmailId);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, memberRow, byId.ETag),
+            new(TableTransactionActionType.UpdateReplace, emailRow, byEmail.ETag),
+        };
+        if (deleted.ExternalId is { } externalId)
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(deleted.OrganizationId, Keys.MemberExternalId(externalId)), ETag.All));
+        actions.AddRange(sessions.Take(SessionDeletesInMemberTransaction).Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s, ETag.All)));
+        try
+        {
+            await tables.Members.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            throw new RowChangedException(e);
+        }
+        await SessionStore.DeleteAllAsync(tables.Members, sessions.Skip(SessionDeletesInMemberTransaction), ct);
+    }
+
+    private async Task<StoredMember?> ReadAsync(string organizationId, string rowKey, CancellationToken ct)
+    {
+        var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(organizationId, rowKey, cancellationToken: ct);
+        return row.HasValue ? StoredMember.From(row.Value!) : null;
+    }
+
+    /// <summary>The member row and its email-index twin, with identical columns.</summary>
+    internal static (MemberEntity MemberRow, MemberEntity EmailRow) Rows(Member member, string emailId)
+    {
+        var payload = JsonSerializer.Serialize(member, SessionJson.Options);
+        MemberEntity Row(string rowKey) => new()
+        {
+            PartitionKey = member.OrganizationId, RowKey = rowKey, MemberId = member.MemberId,
+            Status = member.Status, EmailId = emailId, Payload = payload,
+        };
+        return (Row(Keys.Member(member.MemberId)), Row(Keys.Email(EmailAddress.Normalize(member.EmailAddress))));
+    }
+}

@@ -1,0 +1,49 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Diagnostics;
+using SessionFunctions.Core.Options;
+
+namespace SessionFunctions.Core.Storage;
+
+/// <summary>
+/// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = organization_id; members,
+/// their email and external-id index rows, and their sessions) and <c>SessionExpiry</c> (partition = expiry minute).
+/// Members and sessions share a partition so that writing a session and checking its member is one transaction.
+/// </summary>
+public sealed class SessionTables
+{
+    internal TableClient Organizations { get; }
+    internal TableClient Members { get; }
+    internal TableClient Expiry { get; }
+
+    public SessionTables(IOptions<StorageOptions> options, TokenCredential? credential = null)
+    {
+        var o = options.Value;
+        var clientOptions = new TableClientOptions();
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        clientOptions.AddPolicy(TableRoundTripPolicy.Instance, HttpPipelinePosition.PerRetry);
+        var service = string.IsNullOrWhiteSpace(o.ConnectionString)
+            ? new TableServiceClient(o.TableServiceUri!, credential ?? new DefaultAzureCredential(), clientOptions)
+            : new TableServiceClient(o.ConnectionString, clientOptions);
+        Organizations = service.GetTableClient(o.TablePrefix + "Organizations");
+        Members = service.GetTableClient(o.TablePrefix + "Members");
+        Expiry = service.GetTableClient(o.TablePrefix + "SessionExpiry");
+    }
+
+    public async Task CreateIfNotExistsAsync(CancellationToken ct)
+    {
+        foreach (var table in new[] { Organizations, Members, Expiry })
+            await table.CreateIfNotExistsAsync(ct);
+    }
+
+    /// <summary>Drops all three tables (test clean-up).</summary>
+    public async Task DeleteAsync(CancellationToken ct)
+    {
+        foreach (var table in new[] { Organizations, Members, Expiry })
+            await table.DeleteAsync(ct);
+    }
+}

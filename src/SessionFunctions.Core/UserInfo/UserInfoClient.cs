@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Diagnostics;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Options;
+
+namespace SessionFunctions.Core.UserInfo;
+
+/// <summary>The claims migrate uses from the legacy provider's UserInfo response.</summary>
+public sealed record UserInfoResult(string Email, string? Subject);
+
+/// <summary>
+/// Calls the legacy provider's OIDC UserInfo endpoint (<c>GET</c>, <c>Authorization: Bearer &lt;legacy token&gt;</c>).
+/// A token the provider rejects (400, 401, 403) is the caller's problem: 400. A provider that is slow, unreachable,
+/// throttling or failing is not: 503 or 502, which a client may retry. The legacy token is never logged.
+/// </summary>
+public sealed class UserInfoClient(HttpClient http, IOptions<SessionsOptions> options, ILogger<UserInfoClient> log)
+{
+    public const int MaxResponseBytes = 64 * 1024;
+
+    public async Task<UserInfoResult> GetAsync(string legacyToken, CancellationToken ct)
+    {
+        var o = options.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(o.UserInfoTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, o.UserInfoUrl);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", legacyToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        RequestCosts.AddUserInfoCall();
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode) throw Failure(response.StatusCode);
+            var body = await ReadLimitedAsync(response.Content, timeout.Token);
+            return Parse(body);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning("UserInfo endpoint did not answer within {Timeout}.", o.UserInfoTimeout);
+            throw new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The UserInfo endpoint did not answer within {o.UserInfoTimeout.TotalSeconds:0.###} s. Please retry.");
+        }
+        catch (HttpRequestException e)
+        {
+            log.LogWarning("UserInfo endpoint could not be reached: {Error}", e.HttpRequestError);
+            throw new SessionException(ErrorTypes.MigrateProviderUnavailable);
+        }
+    }
+
+    private SessionException Failure(HttpStatusCode status)
+    {
+        var code = (int)status;
+        log.LogInformation("UserInfo endpoint answered HTTP {Status}.", code);
+        return code switch
+        {
+            400 or 401 or 403 => new SessionException(ErrorTypes.MigrateTokenRejected, $"The external provider rejected the session token (UserInfo answered HTTP {code})."),
+            429 or 502 or 503 or 504 => new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The external provider is unavailable (UserInfo answered HTTP {code}). Please retry."),
+            _ => new SessionException(ErrorTypes.MigrateProviderError, $"The external provider's UserInfo endpoint answered HTTP {code}."),
+        };
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, CancellationToken ct)
+    {
+        if (content.Headers.ContentLength > MaxResponseBytes) throw TooLarge();
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static SessionException TooLarge() =>
+        new(ErrorTypes.MigrateProviderError, $"The UserInfo response is larger than {MaxResponseBytes / 1024} KB.");
+
+    internal static UserInfoResult Parse(byte[] body)
+    {
+        JsonDocument document;
+        try { document = JsonDocument.Parse(body); }
+        catch (JsonException) { throw new SessionException(ErrorTypes.MigrateProviderError, "The UserInfo response is not JSON."); }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new SessionException(ErrorTypes.MigrateProviderError, "The UserInfo response is not a JSON object.");
+            if (!root.TryGetProperty("email", out var email) || email.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(email.GetString()))
+                throw new SessionException(ErrorTypes.MigrateMissingEmail);
+            if (root.TryGetProperty("email_verified", out var verified) && IsFalse(verified))
+                throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
+            var subject = root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
+            return new UserInfoResult(email.GetString()!, subject);
+        }
+    }
+
+    // Some providers send email_verified as the string "false" (AWS Cognito does).
+    private static bool IsFalse(JsonElement value) =>
+        value.ValueKind == JsonValueKind.False
+        || value.ValueKind == JsonValueKind.String && string.Equals(value.GetString(), "false", StringComparison.OrdinalIgnoreCase);
+}
