@@ -29,7 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MemberStore>();
         services.AddSingleton<SessionStore>();
 
-        services.TryAddSingleton<ISigningKeyStore, LocalPemKeyStore>();
+        services.AddSessionSigning();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<SessionJwtIssuer>();
         services.AddSingleton<SessionJwtReader>();

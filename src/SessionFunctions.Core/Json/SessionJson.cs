@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -18,6 +19,8 @@ public static class SessionJson
             NumberHandling = JsonNumberHandling.Strict,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
             MaxDepth = 32,
+            // Responses are JSON for API clients, never inlined into HTML: keep '+' in emails and certificates readable.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new Rfc3339Converter());
         options.MakeReadOnly(populateMissingResolver: true);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole service locally: Azurite (installed from npm and started if it is not running), a local RSA
+# signing key (created on first run), a stand-in legacy UserInfo endpoint, and the API on http://127.0.0.1:7071.
+# Needs only the .NET 10 SDK and Node.js; no Azure account. Ctrl+C stops everything this script started.
+#
+# Overridable: PORT (7071), USERINFO_PORT (7070), and any setting, e.g. Sessions__UserInfoUrl to use a real provider.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/azurite.sh
+
+PORT=${PORT:-7071}
+USERINFO_PORT=${USERINFO_PORT:-7070}
+mkdir -p .local
+[ -s .local/project-secret ] || ( umask 077; printf 'secret-test-%s' "$(head -c 30 /dev/urandom | base64 | tr '/+' '_-' | tr -d '=\n')" > .local/project-secret )
+
+export Sessions__ProjectId=${Sessions__ProjectId:-project-test-00000000-0000-4000-8000-000000000001}
+export Sessions__ProjectSecret=${Sessions__ProjectSecret:-$(cat .local/project-secret)}
+export Storage__ConnectionString=${Storage__ConnectionString:-UseDevelopmentStorage=true}
+export Signing__LocalKeyPath=${Signing__LocalKeyPath:-.local/signing-key.pem}
+
+children=()
+cleanup() { for p in "${children[@]}"; do kill "$p" 2>/dev/null || true; done; azurite_stop; }
+trap cleanup EXIT INT TERM
+
+azurite_ensure
+if [ -z "${Sessions__UserInfoUrl:-}" ]; then
+  node scripts/dev-userinfo.mjs "$USERINFO_PORT" &
+  children+=($!)
+  export Sessions__UserInfoUrl="http://127.0.0.1:$USERINFO_PORT/userinfo"
+fi
+
+cat <<INFO
+
+  API:        http://127.0.0.1:$PORT
+  project_id: $Sessions__ProjectId
+  secret:     in .local/project-secret (unless Sessions__ProjectSecret is set)
+  UserInfo:   $Sessions__UserInfoUrl
+  JWKS:       http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$Sessions__ProjectId
+
+INFO
+dotnet run --project src/SessionFunctions.Server -c Release --urls "http://127.0.0.1:$PORT" &
+children+=($!)
+wait "${children[-1]}"

@@ -1,0 +1,25 @@
+using SessionFunctions.Api.Http;
+using SessionFunctions.Core.Features;
+
+namespace SessionFunctions.Api.Endpoints;
+
+internal static class MemberEndpoints
+{
+    public static async Task<object> Create(ApiRequest r, string organizationId)
+    {
+        var body = await r.ReadJsonAsync<CreateMemberBody>();
+        var (member, organization) = await r.Service<CreateMember>().RunAsync(new CreateMemberCommand(
+            organizationId, ApiRequest.Required(body.EmailAddress, "email_address"), body.Name, body.Roles, body.ExternalId,
+            body.TrustedMetadata, body.UntrustedMetadata, body.CreateMemberAsPending ?? false, body.IsBreakglass ?? false), r.Aborted);
+        return new MemberResponse(r.RequestId, member.MemberId, member, organization);
+    }
+
+    public static async Task<object> Get(ApiRequest r, string organizationId)
+    {
+        var (stored, organization) = await r.Service<GetMember>().RunAsync(organizationId, r.Query("member_id"), r.Query("email_address"), r.Aborted);
+        return new MemberResponse(r.RequestId, stored.Member.MemberId, stored.Member, organization);
+    }
+
+    public static async Task<object> Delete(ApiRequest r, string organizationId, string memberId) =>
+        new DeleteMemberResponse(r.RequestId, await r.Service<DeleteMember>().RunAsync(organizationId, memberId, r.Aborted));
+}

@@ -1,0 +1,20 @@
+using SessionFunctions.Api.Http;
+using SessionFunctions.Core.Features;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Api.Endpoints;
+
+internal static class OrganizationEndpoints
+{
+    public static async Task<object> Create(ApiRequest r)
+    {
+        var body = await r.ReadJsonAsync<CreateOrganizationBody>();
+        var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
+            ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
+            body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
+        return new OrganizationResponse(r.RequestId, organization);
+    }
+
+    public static async Task<object> Get(ApiRequest r, string organizationId) =>
+        new OrganizationResponse(r.RequestId, await r.Service<OrganizationStore>().GetAsync(organizationId, r.Aborted));
+}

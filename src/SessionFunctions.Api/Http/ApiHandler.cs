@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Diagnostics;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Json;
+
+namespace SessionFunctions.Api.Http;
+
+/// <summary>
+/// Runs one API call, the same way in every host: start the cost counter, check Basic auth, call the handler,
+/// write its JSON, and turn every failure into Stytch's error envelope. Storage that does not answer is a 503; a
+/// failure nobody anticipated is a logged 500 that names nothing internal.
+/// </summary>
+public static class ApiHandler
+{
+    public static async Task RunAsync(HttpContext context, Func<ApiRequest, Task<object>> handler, bool authenticate = true)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        var request = new ApiRequest(context, services.GetRequiredService<IdFormat>().NewRequestId(), options.MaxRequestBodyBytes);
+        var costs = RequestCosts.Begin();
+        object body;
+        int status;
+        try
+        {
+            if (authenticate) services.GetRequiredService<BasicAuth>().Check(context.Request);
+            body = await handler(request);
+            status = StatusCodes.Status200OK;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away; nobody is left to answer
+        }
+        catch (Exception e)
+        {
+            var (type, message) = Classify(e, services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionFunctions.Api"), context.Request.Path);
+            status = ErrorStatus.Of(type.Kind);
+            body = Error(status, request.RequestId, type, message);
+        }
+        if (options.ExposeRequestCosts) context.Response.Headers["X-Request-Cost"] = costs.ToString();
+        await WriteAsync(context.Response, status, body);
+    }
+
+    /// <summary>Answers with the error envelope directly (unknown routes, wrong verbs).</summary>
+    public static Task WriteErrorAsync(HttpContext context, ErrorType type)
+    {
+        var status = ErrorStatus.Of(type.Kind);
+        var requestId = context.RequestServices.GetRequiredService<IdFormat>().NewRequestId();
+        return WriteAsync(context.Response, status, Error(status, requestId, type, type.Message));
+    }
+
+    private static ErrorResponse Error(int status, string requestId, ErrorType type, string message) =>
+        new(status, requestId, type.Value, message, $"https://stytch.com/docs/api-reference/b2b/api/errors/{status}#{type.Value}");
+
+    private static (ErrorType, string) Classify(Exception e, ILogger log, PathString path)
+    {
+        switch (e)
+        {
+            case SessionException s:
+                if (s.Type.Kind is ErrorKind.Unavailable or ErrorKind.BadGateway)
+                    log.LogWarning("{Path} failed with {ErrorType}: {Message}", path, s.Type.Value, s.Message);
+                return (s.Type, s.Message);
+            case RequestFailedException r when r.Status is 0 or 408 or 429 or >= 500:
+            case TimeoutException:
+            case HttpRequestException:
+                log.LogWarning("{Path}: a backing service did not answer ({Error}).", path, e.GetType().Name);
+                return (ErrorTypes.ServerUnavailable, ErrorTypes.ServerUnavailable.Message);
+            default:
+                log.LogError(e, "{Path} failed unexpectedly.", path);
+                return (ErrorTypes.InternalServerError, ErrorTypes.InternalServerError.Message);
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse response, int status, object body)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), SessionJson.Options);
+    }
+}

@@ -1,0 +1,21 @@
+using SessionFunctions.Api;
+
+namespace SessionFunctions.Server;
+
+/// <summary>The standalone host: the whole API on Kestrel, plus the expiry sweep on its NCRONTAB schedule.</summary>
+public static class SessionServer
+{
+    /// <param name="configure">Lets tests add configuration or services before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Services.AddSessionApi(builder.Configuration);
+        builder.Services.AddHostedService<SweepTimer>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapSessionApi();
+        return app;
+    }
+}
