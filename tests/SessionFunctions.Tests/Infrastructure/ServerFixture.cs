@@ -1,0 +1,163 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using SessionFunctions.Core.Storage;
+using SessionFunctions.Server;
+
+namespace SessionFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// The real Server on Kestrel (loopback, a free port), on Azurite with tables of its own, signing with a fresh local
+/// key, and calling a <see cref="FakeUserInfoProvider"/>. Tests talk to it over real HTTP.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    public FakeUserInfoProvider UserInfo { get; private set; } = null!;
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Anonymous { get; private set; } = null!;
+    public LogCapture Logs { get; } = new();
+    public string ProjectId { get; } = "project-test-" + Guid.NewGuid();
+    public string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
+    public string TablePrefix { get; } = TestStorage.NewTablePrefix();
+    public FakeTimeProvider? Clock { get; private set; }
+    private readonly string _keyDirectory = Path.Combine(Path.GetTempPath(), "sessionfunctions-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Use a fake clock (starting now) that tests move forward by hand.</summary>
+    protected virtual bool UseFakeClock => false;
+
+    /// <summary>Extra or changed settings for this fixture.</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings) { }
+
+    /// <summary>Extra or replaced services for this fixture.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public async Task InitializeAsync()
+    {
+        UserInfo = await FakeUserInfoProvider.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sessions:ProjectId"] = ProjectId,
+            ["Sessions:ProjectSecret"] = Secret,
+            ["Sessions:UserInfoUrl"] = UserInfo.UserInfoUrl,
+            ["Sessions:UserInfoTimeout"] = "00:00:02",
+            ["Storage:ConnectionString"] = TestStorage.ConnectionString,
+            ["Storage:TablePrefix"] = TablePrefix,
+            ["Signing:LocalKeyPath"] = Path.Combine(_keyDirectory, "signing-key.pem"),
+            ["Api:ExposeRequestCosts"] = "true",
+            ["Sweep:Schedule"] = "0 0 0 1 1 *", // tests run the sweep themselves
+        };
+        Configure(settings);
+        if (UseFakeClock) Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        App = SessionServer.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
+            if (Clock is not null) builder.Services.AddSingleton<TimeProvider>(Clock);
+            ConfigureServices(builder.Services);
+        });
+        await App.StartAsync();
+        var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Anonymous = new HttpClient { BaseAddress = new Uri(address) };
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Secret}")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        try { await Service<SessionTables>().DeleteAsync(CancellationToken.None); } catch { /* best effort */ }
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await UserInfo.DisposeAsync();
+        Client.Dispose();
+        Anonymous.Dispose();
+        try { Directory.Delete(_keyDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    // ---- calls -------------------------------------------------------------------------------------------------
+
+    public async Task<ApiCall> PostAsync(string path, object body, HttpClient? client = null) =>
+        await ApiCall.ReadAsync(await (client ?? Client).PostAsJsonAsync(path, body));
+
+    public async Task<ApiCall> PostRawAsync(string path, string body, string contentType = "application/json", HttpClient? client = null) =>
+        await ApiCall.ReadAsync(await (client ?? Client).PostAsync(path, new StringContent(body, Encoding.UTF8, contentType)));
+
+    public async Task<ApiCall> GetAsync(string path, HttpClient? client = null) =>
+        await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path));
+
+    public async Task<ApiCall> DeleteAsync(string path) => await ApiCall.ReadAsync(await Client.DeleteAsync(path));
+
+    /// <summary>A new organization with a unique slug; returns its organization_id.</summary>
+    public async Task<string> NewOrganizationAsync(string? slug = null, string? externalId = null)
+    {
+        var call = (await PostAsync("/v1/b2b/organizations", new Dictionary<string, object?>
+        {
+            ["organization_name"] = "Org " + Guid.NewGuid().ToString("N")[..6],
+            ["organization_slug"] = slug ?? "org-" + Guid.NewGuid().ToString("N")[..12],
+            ["organization_external_id"] = externalId,
+        }.Where(p => p.Value is not null).ToDictionary())).AssertOk();
+        return call.Json.GetProperty("organization").GetProperty("organization_id").GetString()!;
+    }
+
+    /// <summary>A new member; returns its member_id.</summary>
+    public async Task<string> NewMemberAsync(string organizationId, string email, bool pending = false, string? externalId = null, string[]? roles = null)
+    {
+        var body = new Dictionary<string, object?> { ["email_address"] = email, ["create_member_as_pending"] = pending, ["external_id"] = externalId, ["roles"] = roles };
+        var call = (await PostAsync($"/v1/b2b/organizations/{organizationId}/members", body.Where(p => p.Value is not null).ToDictionary())).AssertOk();
+        return call.Str("member_id");
+    }
+
+    /// <summary>Migrates a fresh legacy token for <paramref name="email"/> into <paramref name="organizationId"/>.</summary>
+    public async Task<ApiCall> MigrateAsync(string organizationId, string email, int? durationMinutes = null, object? customClaims = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["session_token"] = UserInfo.IssueToken(email),
+            ["organization_id"] = organizationId,
+            ["session_duration_minutes"] = durationMinutes,
+            ["session_custom_claims"] = customClaims,
+        };
+        return await PostAsync("/v1/b2b/sessions/migrate", body.Where(p => p.Value is not null).ToDictionary());
+    }
+
+    /// <summary>An organization, a member and a migrated session: (organization_id, member_id, migrate answer).</summary>
+    public async Task<(string OrganizationId, string MemberId, ApiCall Session)> NewSessionAsync(int? durationMinutes = null, object? customClaims = null)
+    {
+        var organizationId = await NewOrganizationAsync();
+        var email = $"user-{Guid.NewGuid():N}@example.com";
+        var memberId = await NewMemberAsync(organizationId, email);
+        var session = (await MigrateAsync(organizationId, email, durationMinutes, customClaims)).AssertOk();
+        return (organizationId, memberId, session);
+    }
+
+    /// <summary>Every row in this fixture's tables, as (table, partition, row) — to prove a request wrote nothing.</summary>
+    public async Task<List<string>> AllRowsAsync()
+    {
+        var service = new TableServiceClient(TestStorage.ConnectionString);
+        var rows = new List<string>();
+        foreach (var name in new[] { "Organizations", "Members", "SessionExpiry" })
+            await foreach (var e in service.GetTableClient(TablePrefix + name).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+                rows.Add($"{name}/{e.PartitionKey}/{e.RowKey}");
+        return rows;
+    }
+}
+
+/// <summary>A server whose clock only moves when a test says so.</summary>
+public sealed class FakeClockServerFixture : ServerFixture
+{
+    protected override bool UseFakeClock => true;
+}

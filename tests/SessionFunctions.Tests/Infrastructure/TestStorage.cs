@@ -1,0 +1,11 @@
+namespace SessionFunctions.Tests.Infrastructure;
+
+/// <summary>Where integration tests keep their tables: Azurite unless SESSIONFUNCTIONS_TEST_STORAGE says otherwise.</summary>
+public static class TestStorage
+{
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("SESSIONFUNCTIONS_TEST_STORAGE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+
+    /// <summary>A table prefix no other test run uses, so every fixture starts from empty tables.</summary>
+    public static string NewTablePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+}

@@ -1,0 +1,23 @@
+using SessionFunctions.Tests.Infrastructure;
+
+namespace SessionFunctions.Tests.Integration;
+
+public sealed class RoutingTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("/v1/b2b/nothing-here")]
+    [InlineData("/")]
+    [InlineData("/v1/b2b/sessions/migrate/extra")]
+    public async Task An_unknown_route_is_a_404_in_the_error_envelope(string path) =>
+        (await server.GetAsync(path)).AssertError(404, "route_not_found");
+
+    [Theory]
+    [InlineData("GET", "/v1/b2b/sessions/migrate")]
+    [InlineData("PUT", "/v1/b2b/sessions/authenticate")]
+    [InlineData("DELETE", "/v1/b2b/sessions/revoke")]
+    [InlineData("POST", "/v1/b2b/sessions")]
+    [InlineData("POST", "/v1/b2b/sessions/jwks/project-test-x")]
+    [InlineData("PATCH", "/v1/b2b/organizations")]
+    public async Task A_known_route_with_the_wrong_verb_is_a_405_in_the_error_envelope(string method, string path) =>
+        (await ApiCall.ReadAsync(await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)))).AssertError(405, "method_not_allowed");
+}
