@@ -14,10 +14,10 @@ public static class EmailAddress
         var e = email.Trim();
         if (e.Length > 254) return false;
         var at = e.LastIndexOf('@');
-        if (at < 1 || at > 64 || at == e.Length - 1) return false;
+        if (at < 1 || at > 64 || at == e.Length - 1 || e.IndexOf('@') != at) return false;
         foreach (var c in e)
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"') return false;
         var domain = e.AsSpan(at + 1);
-        return !domain.Contains('@') && domain.Contains('.') && domain[0] != '.' && domain[^1] != '.' && !domain.Contains("..", StringComparison.Ordinal);
+        return domain.Contains('.') && domain[0] != '.' && domain[^1] != '.' && !domain.Contains("..", StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using SessionFunctions.Api;
+
+namespace SessionFunctions.Functions;
+
+/// <summary>
+/// One function per route of <see cref="SessionApiRoutes"/>, same template (host.json sets routePrefix "") and verb.
+/// Each call writes the whole response itself (status, JSON, Stytch error envelope), so the functions return a plain
+/// <see cref="Task"/>. Route values bind by parameter name, hence the snake_case parameters. Anonymous at the Functions
+/// level: the API checks HTTP Basic (project_id:secret) itself.
+/// </summary>
+public static class HttpFunctions
+{
+    [Function("CreateOrganization")]
+    public static Task CreateOrganization(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/organizations")] HttpRequest req) =>
+        SessionApi.CreateOrganization(req.HttpContext);
+
+    [Function("GetOrganization")]
+    public static Task GetOrganization(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/organizations/{organization_id}")] HttpRequest req,
+        string organization_id) =>
+        SessionApi.GetOrganization(req.HttpContext, organization_id);
+
+    [Function("CreateMember")]
+    public static Task CreateMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/organizations/{organization_id}/members")] HttpRequest req,
+        string organization_id) =>
+        SessionApi.CreateMember(req.HttpContext, organization_id);
+
+    [Function("GetMember")]
+    public static Task GetMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/organizations/{organization_id}/member")] HttpRequest req,
+        string organization_id) =>
+        SessionApi.GetMember(req.HttpContext, organization_id);
+
+    [Function("DeleteMember")]
+    public static Task DeleteMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/b2b/organizations/{organization_id}/members/{member_id}")] HttpRequest req,
+        string organization_id,
+        string member_id) =>
+        SessionApi.DeleteMember(req.HttpContext, organization_id, member_id);
+
+    [Function("ListSessions")]
+    public static Task ListSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/sessions")] HttpRequest req) =>
+        SessionApi.ListSessions(req.HttpContext);
+
+    [Function("MigrateSession")]
+    public static Task MigrateSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/migrate")] HttpRequest req) =>
+        SessionApi.Migrate(req.HttpContext);
+
+    [Function("AuthenticateSession")]
+    public static Task AuthenticateSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/authenticate")] HttpRequest req) =>
+        SessionApi.Authenticate(req.HttpContext);
+
+    [Function("RevokeSessions")]
+    public static Task RevokeSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/revoke")] HttpRequest req) =>
+        SessionApi.Revoke(req.HttpContext);
+
+    [Function("Jwks")]
+    public static Task Jwks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/sessions/jwks/{project_id}")] HttpRequest req,
+        string project_id) =>
+        SessionApi.Jwks(req.HttpContext, project_id);
+}
