@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SessionFunctions.Core.Claims;
+using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Signing;
 using SessionFunctions.Core.Storage;
 
@@ -22,7 +23,7 @@ public sealed class AuthenticateSession(
         TimeSpan? extendBy = command.SessionDurationMinutes is { } minutes ? SessionDuration.Validate(minutes) : null;
         CustomClaims.Merge([], command.SessionCustomClaims); // reject bad claims before any read
         var address = await locator.FromTokenOrJwtAsync(command.SessionToken, command.SessionJwt, ct);
-        var organization = await organizations.GetAsync(address.OrganizationId, ct);
+        var organization = await organizations.FindAsync(address.OrganizationId, ct) ?? throw new SessionException(ErrorTypes.SessionNotFound);
 
         return await Conflicts.RetryAsync(async _ =>
         {
