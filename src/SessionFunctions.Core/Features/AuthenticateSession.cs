@@ -11,7 +11,8 @@ public sealed record AuthenticateCommand(string? SessionToken, string? SessionJw
 /// <summary>
 /// <c>POST /v1/b2b/sessions/authenticate</c>: check a session by token or by JWT (an expired JWT is fine while its
 /// session lives), move <c>last_accessed_at</c>, extend it to now + <c>session_duration_minutes</c> when given, merge
-/// custom claims, and hand back a fresh JWT. One point read and one conditional write; a lost race re-reads and
+/// custom claims, and hand back a fresh JWT. An extension never shortens a session, so concurrent extensions end at
+/// the latest expiry any of them asked for, whatever order their writes land in. One point read and one conditional write; a lost race re-reads and
 /// re-applies, so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries
 /// an empty <c>session_token</c>.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class AuthenticateSession(
             var now = SessionRecords.Truncate(time.GetUtcNow());
             var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), now);
             row.LastAccessedAt = now;
-            if (extendBy is { } d) row.ExpiresAt = now + d;
+            if (extendBy is { } d && now + d > row.ExpiresAt) row.ExpiresAt = now + d; // extending never shortens
             row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
 
             var member = SessionRecords.Member(row);

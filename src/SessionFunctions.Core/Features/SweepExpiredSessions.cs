@@ -37,9 +37,10 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
                 async (i, token) => (outcomes[i], rows[i]) = await InspectAsync(entries[i], now, token));
 
             var expired = Enumerable.Range(0, entries.Count).Where(i => outcomes[i] == Outcome.Expired).Select(i => rows[i]!).ToList();
-            deleted += await DeleteExpiredAsync(expired, ct);
+            var deletedNow = await DeleteExpiredAsync(expired, ct);
+            deleted += deletedNow;
             extended += outcomes.Count(o => o == Outcome.Extended);
-            gone += outcomes.Count(o => o == Outcome.Gone) + expired.Count - deleted;
+            gone += outcomes.Count(o => o == Outcome.Gone) + expired.Count - deletedNow;
             foreach (var bucket in entries.GroupBy(e => e.PartitionKey))
                 await SessionStore.DeleteAllAsync(tables.Expiry, bucket, ct);
         }

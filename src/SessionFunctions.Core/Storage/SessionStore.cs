@@ -78,8 +78,9 @@ public sealed class SessionStore(SessionTables tables)
     {
         try
         {
-            await tables.Members.DeleteEntityAsync(session.PartitionKey, session.RowKey, ifMatch, ct);
-            return true;
+            // The SDK treats a missing row as a successful (idempotent) delete and answers with its 404 status.
+            var response = await tables.Members.DeleteEntityAsync(session.PartitionKey, session.RowKey, ifMatch, ct);
+            return response.Status != 404;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.DependencyInjection;
+using SessionFunctions.Core.Diagnostics;
+using SessionFunctions.Core.Features;
+using SessionFunctions.Tests.Infrastructure;
+
+namespace SessionFunctions.Tests.Integration;
+
+/// <summary>The expiry sweep, driven by a fake clock. Each test class has its own tables, so counts are exact.</summary>
+public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<FakeClockServerFixture>
+{
+    private Task<SweepReport> SweepAsync() => server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
+
+    private Task<ApiCall> AuthenticateAsync(ApiCall session, int? extendTo = null) =>
+        server.PostAsync("/v1/b2b/sessions/authenticate", extendTo is { } m
+            ? new { session_token = session.Str("session_token"), session_duration_minutes = m }
+            : (object)new { session_token = session.Str("session_token") });
+
+    private async Task<int> SessionRowsAsync() => (await server.AllRowsAsync()).Count(r => r.Contains("/session|"));
+
+    [Fact]
+    public async Task Expired_sessions_go_live_and_extended_ones_stay()
+    {
+        var (_, _, expiring) = await server.NewSessionAsync(durationMinutes: 5);
+        var (_, _, live) = await server.NewSessionAsync(durationMinutes: 60);
+        var (_, _, extended) = await server.NewSessionAsync(durationMinutes: 5);
+        server.Clock!.Advance(TimeSpan.FromMinutes(3));
+        (await AuthenticateAsync(extended, extendTo: 30)).AssertOk();
+        server.Clock.Advance(TimeSpan.FromMinutes(7)); // ten minutes in: two were indexed as due, one of them was extended
+        var before = await SessionRowsAsync();
+
+        var report = await SweepAsync();
+
+        Assert.True(report.Deleted >= 1 && report.Extended >= 1, report.ToString());
+        Assert.Equal(before - report.Deleted, await SessionRowsAsync());
+        (await AuthenticateAsync(live)).AssertOk();
+        (await AuthenticateAsync(extended)).AssertOk();
+        (await AuthenticateAsync(expiring)).AssertError(404, "session_not_found");
+
+        server.Clock.Advance(TimeSpan.FromMinutes(31)); // now the extended one is past its new expiry, which the sweep re-indexed
+        await SweepAsync();
+        (await AuthenticateAsync(live)).AssertOk();
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.Contains(Row(extended)));
+    }
+
+    [Fact]
+    public async Task Revoked_sessions_leave_only_an_index_row_which_the_sweep_removes()
+    {
+        var (_, _, session) = await server.NewSessionAsync(durationMinutes: 5);
+        (await server.PostAsync("/v1/b2b/sessions/revoke", new { session_token = session.Str("session_token") })).AssertOk();
+        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)[8..]));
+        server.Clock!.Advance(TimeSpan.FromMinutes(6));
+
+        var report = await SweepAsync();
+
+        Assert.True(report.AlreadyGone >= 1, report.ToString());
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)[8..]));
+    }
+
+    private static string Row(ApiCall session) => "session|" + session.Json.GetProperty("member_session").GetProperty("member_session_id").GetString()![^32..];
+}
+
+/// <summary>Sweep cost follows the sessions that expired, not the sessions stored.</summary>
+public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixture<FakeClockServerFixture>
+{
+    private async Task<(SweepReport Report, int RoundTrips)> MeasuredSweepAsync()
+    {
+        var costs = RequestCosts.Begin();
+        var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
+        return (report, costs.TableRoundTrips);
+    }
+
+    private async Task AddSessionsAsync(string organizationId, int count, int minutes)
+    {
+        for (var i = 0; i < count; i += 10)
+            await Task.WhenAll(Enumerable.Range(i, Math.Min(10, count - i)).Select(async n =>
+            {
+                var email = $"m{n}-{Guid.NewGuid():N}@example.com";
+                await server.NewMemberAsync(organizationId, email);
+                (await server.MigrateAsync(organizationId, email, minutes)).AssertOk();
+            }));
+    }
+
+    [Fact]
+    public async Task Round_trips_grow_with_expired_sessions_not_with_stored_ones()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        await AddSessionsAsync(organizationId, 20, minutes: 600);
+        await AddSessionsAsync(organizationId, 5, minutes: 5);
+        server.Clock!.Advance(TimeSpan.FromMinutes(10));
+        var (fewStored, fewStoredTrips) = await MeasuredSweepAsync();
+
+        await AddSessionsAsync(organizationId, 100, minutes: 600); // five times as many live sessions
+        await AddSessionsAsync(organizationId, 5, minutes: 5);
+        server.Clock.Advance(TimeSpan.FromMinutes(10));
+        var (manyStored, manyStoredTrips) = await MeasuredSweepAsync();
+
+        await AddSessionsAsync(organizationId, 40, minutes: 5); // eight times as many expired
+        server.Clock.Advance(TimeSpan.FromMinutes(10));
+        var (manyExpired, manyExpiredTrips) = await MeasuredSweepAsync();
+
+        Assert.Equal((5, 5), (fewStored.Due, fewStored.Deleted));
+        Assert.Equal((5, 5), (manyStored.Due, manyStored.Deleted));
+        Assert.Equal((40, 40), (manyExpired.Due, manyExpired.Deleted));
+        Assert.Equal(fewStoredTrips, manyStoredTrips);           // 120 live sessions cost the same as 20
+        Assert.InRange(manyExpiredTrips, 40, 40 + 10);            // one read per expired session, plus a few batches
+        Assert.InRange(fewStoredTrips, 5, 5 + 10);
+    }
+
+    [Fact]
+    public async Task Two_sweeps_at_once_delete_each_expired_session_once_and_nothing_else()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        await AddSessionsAsync(organizationId, 30, minutes: 5);
+        await AddSessionsAsync(organizationId, 10, minutes: 6000);
+        server.Clock!.Advance(TimeSpan.FromMinutes(10));
+        var sweep = server.Service<SweepExpiredSessions>();
+
+        var reports = await Task.WhenAll(sweep.RunAsync(CancellationToken.None), sweep.RunAsync(CancellationToken.None));
+
+        Assert.Equal(30, reports.Sum(r => r.Deleted));
+        Assert.Equal(10, (await server.AllRowsAsync()).Count(r => r.StartsWith($"Members/{organizationId}/session|")));
+    }
+}
+
+/// <summary>The Server runs the sweep by itself on its NCRONTAB schedule.</summary>
+public sealed class SweepTimerTests(SweepTimerTests.EveryTenSeconds server) : IClassFixture<SweepTimerTests.EveryTenSeconds>
+{
+    public sealed class EveryTenSeconds : ServerFixture
+    {
+        protected override bool UseFakeClock => true;
+        protected override void Configure(IDictionary<string, string?> settings) => settings["Sweep:Schedule"] = "*/10 * * * * *";
+    }
+
+    [Fact]
+    public async Task The_hosted_timer_sweeps_expired_sessions_on_schedule()
+    {
+        await server.NewSessionAsync(durationMinutes: 5);
+        Assert.Single(await server.AllRowsAsync(), r => r.Contains("/session|"));
+
+        for (var i = 0; i < 50 && (await server.AllRowsAsync()).Any(r => r.Contains("/session|")); i++)
+        {
+            server.Clock!.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(100);
+        }
+
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.Contains("/session|"));
+        Assert.Contains(server.Logs.Lines, l => l.Contains("Sweep finished"));
+    }
+}
