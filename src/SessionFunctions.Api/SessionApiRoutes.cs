@@ -4,19 +4,22 @@ using Microsoft.AspNetCore.Routing;
 
 namespace SessionFunctions.Api;
 
-/// <summary>The routing table: every route and verb of the API, in one list.</summary>
+/// <summary>
+/// The routing table: every route and verb of the API, in one list. The templates have no leading slash so that the
+/// Azure Functions attributes (whose host.json route prefix is "") use these same constants.
+/// </summary>
 public static class SessionApiRoutes
 {
-    public const string Organizations = "/v1/b2b/organizations";
-    public const string Organization = "/v1/b2b/organizations/{organization_id}";
-    public const string Members = "/v1/b2b/organizations/{organization_id}/members";
-    public const string MemberLookup = "/v1/b2b/organizations/{organization_id}/member";
-    public const string Member = "/v1/b2b/organizations/{organization_id}/members/{member_id}";
-    public const string Sessions = "/v1/b2b/sessions";
-    public const string Migrate = "/v1/b2b/sessions/migrate";
-    public const string Authenticate = "/v1/b2b/sessions/authenticate";
-    public const string Revoke = "/v1/b2b/sessions/revoke";
-    public const string Jwks = "/v1/b2b/sessions/jwks/{project_id}";
+    public const string Organizations = "v1/b2b/organizations";
+    public const string Organization = "v1/b2b/organizations/{organization_id}";
+    public const string Members = "v1/b2b/organizations/{organization_id}/members";
+    public const string MemberLookup = "v1/b2b/organizations/{organization_id}/member";
+    public const string Member = "v1/b2b/organizations/{organization_id}/members/{member_id}";
+    public const string Sessions = "v1/b2b/sessions";
+    public const string Migrate = "v1/b2b/sessions/migrate";
+    public const string Authenticate = "v1/b2b/sessions/authenticate";
+    public const string Revoke = "v1/b2b/sessions/revoke";
+    public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {

@@ -14,57 +14,57 @@ public static class HttpFunctions
 {
     [Function("CreateOrganization")]
     public static Task CreateOrganization(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/organizations")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Organizations)] HttpRequest req) =>
         SessionApi.CreateOrganization(req.HttpContext);
 
     [Function("GetOrganization")]
     public static Task GetOrganization(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/organizations/{organization_id}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Organization)] HttpRequest req,
         string organization_id) =>
         SessionApi.GetOrganization(req.HttpContext, organization_id);
 
     [Function("CreateMember")]
     public static Task CreateMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/organizations/{organization_id}/members")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Members)] HttpRequest req,
         string organization_id) =>
         SessionApi.CreateMember(req.HttpContext, organization_id);
 
     [Function("GetMember")]
     public static Task GetMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/organizations/{organization_id}/member")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.MemberLookup)] HttpRequest req,
         string organization_id) =>
         SessionApi.GetMember(req.HttpContext, organization_id);
 
     [Function("DeleteMember")]
     public static Task DeleteMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/b2b/organizations/{organization_id}/members/{member_id}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.Member)] HttpRequest req,
         string organization_id,
         string member_id) =>
         SessionApi.DeleteMember(req.HttpContext, organization_id, member_id);
 
     [Function("ListSessions")]
     public static Task ListSessions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/sessions")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Sessions)] HttpRequest req) =>
         SessionApi.ListSessions(req.HttpContext);
 
     [Function("MigrateSession")]
     public static Task MigrateSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/migrate")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Migrate)] HttpRequest req) =>
         SessionApi.Migrate(req.HttpContext);
 
     [Function("AuthenticateSession")]
     public static Task AuthenticateSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/authenticate")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Authenticate)] HttpRequest req) =>
         SessionApi.Authenticate(req.HttpContext);
 
     [Function("RevokeSessions")]
     public static Task RevokeSessions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/b2b/sessions/revoke")] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) =>
         SessionApi.Revoke(req.HttpContext);
 
     [Function("Jwks")]
     public static Task Jwks(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/b2b/sessions/jwks/{project_id}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Jwks)] HttpRequest req,
         string project_id) =>
         SessionApi.Jwks(req.HttpContext, project_id);
 }
