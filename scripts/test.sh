@@ -39,7 +39,7 @@ if dotnet restore src/SessionFunctions.Functions >"$functions_log" 2>&1; then
     echo "SessionFunctions.Functions: BUILD FAILED"; grep -E "error" "$functions_log" | sort -u | head -20; failed=$((failed + 1))
   fi
 elif grep -qE "NU1101|NU1102" "$functions_log"; then
-  missing=$(grep -oE "Unable to find package [A-Za-z0-9.]+" "$functions_log" | awk '{print $5}' | sort -u | paste -sd, -)
+  missing=$(grep -oE "Unable to find package [A-Za-z0-9.]+" "$functions_log" | awk '{print $5}' | sed 's/\.$//' | sort -u | paste -sd, -)
   echo "SessionFunctions.Functions: SKIPPED (not built): this machine's NuGet feed lacks ${missing:-its worker packages}. Everything else is built and tested."
 else
   echo "SessionFunctions.Functions: RESTORE FAILED"; tail -20 "$functions_log"; failed=$((failed + 1))
