@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton<BasicAuth>();
+        services.AddSingleton<ApiRateLimiter>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +24,9 @@ public static class ServiceCollectionExtensions
         services.AddValidatedOptions<SweepOptions, SweepOptionsValidator>(configuration, SweepOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
+        // One credential, so Table Storage (Storage__TableServiceUri) and Key Vault share a token cache. In Azure it is
+        // the managed identity (AZURE_CLIENT_ID picks a user-assigned one); locally, a developer's Azure CLI login.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddMemoryCache();
         services.AddSingleton(sp => new IdFormat(sp.GetRequiredService<IOptions<SessionsOptions>>().Value.ProjectId));
         services.AddSingleton<SessionTables>();
@@ -36,7 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SessionLocator>();
 
         // The typed client's own timeout is off: UserInfoClient applies Sessions__UserInfoTimeout per call.
-        services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // The legacy token travels in its Authorization header: never let HttpClient logging print header values.
+        services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).RedactLoggedHeaders(_ => true);
 
         services.AddSingleton<CreateOrganization>();
         services.AddSingleton<CreateMember>();

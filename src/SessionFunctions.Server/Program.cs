@@ -5,10 +5,10 @@ try
 {
     await SessionServer.Build(args).RunAsync();
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (StartupErrors.Settings(e) is { Count: > 0 } failures)
 {
     // A missing or malformed setting stops the process with a message that names the setting.
-    Console.Error.WriteLine("SessionFunctions.Server cannot start: " + string.Join(" ", e.Failures));
+    Console.Error.WriteLine("SessionFunctions.Server cannot start: " + string.Join(" ", failures));
     return 1;
 }
 return 0;

@@ -9,7 +9,12 @@ public static class SessionServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // Above Api__MaxRequestHeaderBytes the API answers a Stytch-shaped 431; Kestrel's own (bare) 431 starts here.
+            k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+        });
         builder.Services.AddSessionApi(builder.Configuration);
         builder.Services.AddHostedService<SweepTimer>();
         configure?.Invoke(builder);

@@ -18,7 +18,7 @@ namespace SessionFunctions.Api.Http;
 /// </summary>
 public static class ApiHandler
 {
-    public static async Task RunAsync(HttpContext context, Func<ApiRequest, Task<object>> handler, bool authenticate = true)
+    public static async Task RunAsync(HttpContext context, Func<ApiRequest, Task<object>> handler, bool authenticate = true, bool rateLimited = false)
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
@@ -28,6 +28,8 @@ public static class ApiHandler
         int status;
         try
         {
+            if (HeaderBytes(context.Request) > options.MaxRequestHeaderBytes) throw new SessionException(ErrorTypes.HeadersTooLarge);
+            if (rateLimited) services.GetRequiredService<ApiRateLimiter>().Acquire(context);
             if (authenticate) services.GetRequiredService<BasicAuth>().Check(context.Request);
             body = await handler(request);
             status = StatusCodes.Status200OK;
@@ -54,6 +56,13 @@ public static class ApiHandler
         return WriteAsync(context.Response, status, Error(status, requestId, type, type.Message));
     }
 
+    private static long HeaderBytes(HttpRequest request)
+    {
+        long total = 0;
+        foreach (var (name, values) in request.Headers) total += name.Length + values.Sum(v => v?.Length ?? 0);
+        return total;
+    }
+
     private static ErrorResponse Error(int status, string requestId, ErrorType type, string message) =>
         new(status, requestId, type.Value, message, $"https://stytch.com/docs/api-reference/b2b/api/errors/{status}#{type.Value}");
 
@@ -66,8 +75,9 @@ public static class ApiHandler
                     log.LogWarning("{Path} failed with {ErrorType}: {Message}", path, s.Type.Value, s.Message);
                 return (s.Type, s.Message);
             case RequestFailedException r when r.Status is 0 or 408 or 429 or >= 500:
-            case TimeoutException:
-            case HttpRequestException:
+            case TimeoutException or HttpRequestException or TaskCanceledException:
+            // Azure.Core reports a failure that survived its retries as an AggregateException of the attempts.
+            case AggregateException a when a.InnerExceptions.All(i => i is RequestFailedException or HttpRequestException or TaskCanceledException):
                 log.LogWarning("{Path}: a backing service did not answer ({Error}).", path, e.GetType().Name);
                 return (ErrorTypes.ServerUnavailable, ErrorTypes.ServerUnavailable.Message);
             default:

@@ -13,6 +13,7 @@ public static class ErrorStatus
         ErrorKind.MethodNotAllowed => 405,
         ErrorKind.PayloadTooLarge => 413,
         ErrorKind.UnsupportedMediaType => 415,
+        ErrorKind.HeadersTooLarge => 431,
         ErrorKind.TooManyRequests => 429,
         ErrorKind.BadGateway => 502,
         ErrorKind.Unavailable => 503,

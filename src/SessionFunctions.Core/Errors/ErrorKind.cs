@@ -12,6 +12,7 @@ public enum ErrorKind
     MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
+    HeadersTooLarge,
     TooManyRequests,
     Internal,
     BadGateway,

@@ -8,6 +8,7 @@ public static class ErrorTypes
     public static readonly ErrorType InvalidArgument = new("invalid_argument", ErrorKind.BadRequest, "The request has a missing or invalid argument.");
     public static readonly ErrorType UnsupportedContentType = new("bad_request", ErrorKind.UnsupportedMediaType, "Request bodies must be JSON with Content-Type: application/json.");
     public static readonly ErrorType RequestTooLarge = new("bad_request", ErrorKind.PayloadTooLarge, "The request body is too large.");
+    public static readonly ErrorType HeadersTooLarge = new("bad_request", ErrorKind.HeadersTooLarge, "The request headers are too large.");
     public static readonly ErrorType RouteNotFound = new("route_not_found", ErrorKind.NotFound, "The requested route was not found.");
     public static readonly ErrorType MethodNotAllowed = new("method_not_allowed", ErrorKind.MethodNotAllowed, "The HTTP method is not allowed on this route.");
     public static readonly ErrorType UnauthorizedCredentials = new("unauthorized_credentials", ErrorKind.Unauthorized, "Unauthorized credentials.");
@@ -18,7 +19,7 @@ public static class ErrorTypes
 
     // Organizations and members.
     public static readonly ErrorType OrganizationNotFound = new("organization_not_found", ErrorKind.NotFound, "Organization could not be found.");
-    public static readonly ErrorType InvalidOrganizationName = new("invalid_organization_name", ErrorKind.BadRequest, "organization_name must be between 1 and 128 characters.");
+    public static readonly ErrorType InvalidOrganizationName = new("invalid_organization_name", ErrorKind.BadRequest, "organization_name must be 1 to 128 characters, none of them control characters.");
     public static readonly ErrorType InvalidOrganizationSlug = new("invalid_organization_slug", ErrorKind.BadRequest, "organization_slug must be 2 to 128 characters of letters, digits and - . _ ~");
     public static readonly ErrorType InvalidOrganizationExternalId = new("invalid_organization_external_id", ErrorKind.BadRequest, "organization_external_id must be between 1 and 128 characters.");
     public static readonly ErrorType OrganizationSlugAlreadyUsed = new("organization_slug_already_used", ErrorKind.BadRequest, "An organization with this slug already exists.");

@@ -16,7 +16,8 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
     public async Task<(Member Member, Organization Organization)> RunAsync(CreateMemberCommand c, CancellationToken ct)
     {
         if (!EmailAddress.IsValid(c.EmailAddress)) throw new SessionException(ErrorTypes.InvalidEmail);
-        if (c.Name is { Length: > 256 }) throw new SessionException(ErrorTypes.InvalidArgument, "name may be at most 256 characters.");
+        if (c.Name is { } name && (name.Length > 256 || name.Any(char.IsControl)))
+            throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
         if (c.ExternalId is { } ext && (ext.Length is < 1 or > 128 || ext.Any(char.IsControl)))
             throw new SessionException(ErrorTypes.InvalidArgument, "external_id must be between 1 and 128 characters.");
         var roles = ValidateRoles(c.Roles ?? []);

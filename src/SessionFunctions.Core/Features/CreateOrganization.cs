@@ -16,7 +16,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, IdFormat
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
         var name = c.OrganizationName.Trim();
-        if (name.Length is < 1 or > 128) throw new SessionException(ErrorTypes.InvalidOrganizationName);
+        if (name.Length is < 1 or > 128 || name.Any(char.IsControl)) throw new SessionException(ErrorTypes.InvalidOrganizationName);
         var slug = c.OrganizationSlug ?? SlugFrom(name);
         if (!Slugs.IsValid(slug) || ids.TryParseOrganization(slug, out _)) throw new SessionException(ErrorTypes.InvalidOrganizationSlug);
         if (c.OrganizationExternalId is { } ext && (ext.Length is < 1 or > 128 || ids.TryParseOrganization(ext, out _) || ext.Any(char.IsControl)))
@@ -38,12 +38,15 @@ public sealed class CreateOrganization(OrganizationStore organizations, IdFormat
         return organization;
     }
 
-    /// <summary>"Acme, Inc." becomes "acme-inc".</summary>
+    /// <summary>"Acme, Inc." becomes "acme-inc": each run of other characters becomes one hyphen.</summary>
     internal static string SlugFrom(string name)
     {
-        var slug = new StringBuilder();
+        var slug = new StringBuilder(name.Length);
         foreach (var ch in name.ToLowerInvariant())
-            slug.Append(char.IsAsciiLetterOrDigit(ch) ? ch : slug.Length > 0 && slug[^1] != '-' ? '-' : '\0');
-        return slug.ToString().Replace("\0", "").Trim('-');
+        {
+            if (char.IsAsciiLetterOrDigit(ch)) slug.Append(ch);
+            else if (slug.Length > 0 && slug[^1] != '-') slug.Append('-');
+        }
+        return slug.ToString().TrimEnd('-');
     }
 }

@@ -35,11 +35,14 @@ public sealed class IdFormat
     public string NewRequestId() => _request + Guid.NewGuid().ToString("D");
     public string NewJwkId(Guid key) => $"jwk-{Environment}-{key:D}";
 
+    // Guid parsing is lenient (upper case, braces, white space); ids are compared as strings, so only the canonical
+    // lower-case spelling that this class writes is accepted.
     public bool TryParseOrganization([NotNullWhen(true)] string? id, out Guid organization)
     {
         organization = default;
         return id is not null && id.StartsWith(_organization, StringComparison.Ordinal)
-            && Guid.TryParseExact(id.AsSpan(_organization.Length), "D", out organization);
+            && Guid.TryParseExact(id.AsSpan(_organization.Length), "D", out organization)
+            && id.AsSpan(_organization.Length).SequenceEqual(organization.ToString("D")); // only the canonical spelling
     }
 
     public bool TryParseMember([NotNullWhen(true)] string? id, out Guid organization, out Guid member) =>
@@ -54,9 +57,6 @@ public sealed class IdFormat
         if (id is null || id.Length != prefix.Length + 64 || !id.StartsWith(prefix, StringComparison.Ordinal)) return false;
         var hex = id.AsSpan(prefix.Length);
         return Guid.TryParseExact(hex[..32], "N", out first) && Guid.TryParseExact(hex[32..], "N", out second)
-            && IsLowerHex(hex);
+            && hex.SequenceEqual(first.ToString("N") + second.ToString("N"));
     }
-
-    // Guid parsing accepts upper case; ids are compared as strings, so only the canonical spelling is valid.
-    private static bool IsLowerHex(ReadOnlySpan<char> hex) => !hex.ContainsAnyInRange('A', 'F');
 }

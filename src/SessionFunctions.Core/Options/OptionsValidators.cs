@@ -57,8 +57,8 @@ internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
         var errors = new List<string>();
         if (o.KeyVaultKeyId is null && string.IsNullOrWhiteSpace(o.LocalKeyPath))
             errors.Add("Signing__LocalKeyPath or Signing__KeyVaultKeyId is required.");
-        if (o.KeyVaultKeyId is { } k && (!k.IsAbsoluteUri || k.Scheme != Uri.UriSchemeHttps && !k.IsLoopback || k.Segments.Length < 3 || k.Segments[1] != "keys/"))
-            errors.Add($"Signing__KeyVaultKeyId must look like https://<vault>.vault.azure.net/keys/<name>[/<version>]; got '{k}'.");
+        if (o.KeyVaultKeyId is { } k && (!Signing.KeyVaultKeyId.TryParse(k, out _) || k.Scheme != Uri.UriSchemeHttps && !k.IsLoopback))
+            errors.Add($"Signing__KeyVaultKeyId must look like https://<vault>.vault.azure.net/keys/<name>[/<32-hex version>]; got '{k}'.");
         if (o.RotationOverlapDays is < 0 or > 3650)
             errors.Add("Signing__RotationOverlapDays must be between 0 and 3650.");
         if (o.KeyRefreshInterval < TimeSpan.FromSeconds(1))

@@ -8,8 +8,8 @@ namespace SessionFunctions.Core.Signing;
 
 /// <summary>
 /// Signs with an RSA key from a PEM file (PKCS#8 or PKCS#1), created as a 2048-bit key with owner-only permissions on
-/// first run. Its kid derives from the key's RFC 7638 thumbprint, and its certificate is self-signed with fixed fields
-/// (PKCS#1 v1.5 signatures are deterministic), so restarts and several instances serve the same JWKS.
+/// first run. Its kid derives from the key's RFC 7638 thumbprint and its certificate is <see cref="SigningCertificate"/>,
+/// so restarts and several instances serve the same JWKS.
 /// </summary>
 public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
 {
@@ -20,8 +20,8 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
     {
         _rsa = LoadOrCreate(options.Value.LocalKeyPath);
         var parameters = _rsa.ExportParameters(includePrivateParameters: false);
-        var thumbprint = Thumbprint(parameters);
-        _public = new PublicSigningKey(ids.NewJwkId(new Guid(thumbprint.AsSpan(0, 16))), parameters, SelfSignedCertificate(_rsa, thumbprint));
+        using var certificate = SigningCertificate.Create(_rsa, X509SignatureGenerator.CreateForRSA(_rsa, RSASignaturePadding.Pkcs1));
+        _public = new PublicSigningKey(ids.NewJwkId(new Guid(SigningCertificate.Thumbprint(parameters).AsSpan(0, 16))), parameters, certificate.RawData);
     }
 
     public Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct) =>
@@ -65,20 +65,5 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
             return LoadOrCreate(path);
         }
         return rsa;
-    }
-
-    /// <summary>RFC 7638 JWK thumbprint: SHA-256 of {"e","kty","n"} in lexicographic order without white space.</summary>
-    internal static byte[] Thumbprint(RSAParameters p) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-        $"{{\"e\":\"{Base64Url(p.Exponent!)}\",\"kty\":\"RSA\",\"n\":\"{Base64Url(p.Modulus!)}\"}}"));
-
-    private static string Base64Url(byte[] b) => System.Buffers.Text.Base64Url.EncodeToString(b);
-
-    private static byte[] SelfSignedCertificate(RSA rsa, byte[] thumbprint)
-    {
-        var request = new CertificateRequest("CN=SessionFunctions session signing key", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var notBefore = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var certificate = request.Create(request.SubjectName, X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1),
-            notBefore, notBefore.AddYears(25), thumbprint.AsSpan(0, 16).ToArray());
-        return certificate.RawData;
     }
 }

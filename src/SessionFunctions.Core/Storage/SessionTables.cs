@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Options;
@@ -18,7 +17,7 @@ public sealed class SessionTables
     internal TableClient Members { get; }
     internal TableClient Expiry { get; }
 
-    public SessionTables(IOptions<StorageOptions> options, TokenCredential? credential = null)
+    public SessionTables(IOptions<StorageOptions> options, TokenCredential credential)
     {
         var o = options.Value;
         var clientOptions = new TableClientOptions();
@@ -27,7 +26,7 @@ public sealed class SessionTables
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         clientOptions.AddPolicy(TableRoundTripPolicy.Instance, HttpPipelinePosition.PerRetry);
         var service = string.IsNullOrWhiteSpace(o.ConnectionString)
-            ? new TableServiceClient(o.TableServiceUri!, credential ?? new DefaultAzureCredential(), clientOptions)
+            ? new TableServiceClient(o.TableServiceUri!, credential, clientOptions)
             : new TableServiceClient(o.ConnectionString, clientOptions);
         Organizations = service.GetTableClient(o.TablePrefix + "Organizations");
         Members = service.GetTableClient(o.TablePrefix + "Members");

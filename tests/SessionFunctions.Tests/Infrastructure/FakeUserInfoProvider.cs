@@ -63,6 +63,9 @@ public sealed class FakeUserInfoProvider : IAsyncDisposable
         return token;
     }
 
+    /// <summary>Every legacy access token handed out so far: secrets that must never reach a log.</summary>
+    public IEnumerable<string> IssuedTokens => _answers.Keys;
+
     private async Task AnswerAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();

@@ -10,6 +10,14 @@ public sealed class LogCapture : ILoggerProvider
 
     public IReadOnlyCollection<string> Lines => _lines;
 
+    /// <summary>Drops the lines after the first <paramref name="keep"/> (used once, by the test that plants a leak on purpose).</summary>
+    public void Forget(int keep)
+    {
+        var kept = _lines.Take(keep).ToList();
+        _lines.Clear();
+        foreach (var line in kept) _lines.Enqueue(line);
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
     public void Dispose() { }

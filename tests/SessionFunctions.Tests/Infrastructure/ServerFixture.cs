@@ -77,8 +77,33 @@ public class ServerFixture : IAsyncLifetime
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Secret}")));
     }
 
+    /// <summary>Session tokens and JWTs this fixture has seen in answers.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _issued = [];
+
+    /// <summary>
+    /// Every secret this server has handled: the project secret, the legacy tokens, and the session tokens and JWTs it
+    /// issued. None may appear in its logs, which are captured at Trace level for the whole life of the fixture.
+    /// </summary>
+    public IEnumerable<string> Secrets => _issued.Concat(UserInfo.IssuedTokens).Append(Secret).Where(s => s.Length >= 16);
+
+    public void AssertNoSecretInLogs()
+    {
+        var lines = Logs.Lines.ToList();
+        var leaked = Secrets.Distinct().Where(secret => lines.Any(l => l.Contains(secret, StringComparison.Ordinal))).ToList();
+        Assert.True(leaked.Count == 0, $"{leaked.Count} secret(s) appear in the server log, e.g. in: {lines.FirstOrDefault(l => leaked.Any(l.Contains))}");
+    }
+
+    private ApiCall Remember(ApiCall call)
+    {
+        if (call.Json.ValueKind == System.Text.Json.JsonValueKind.Object)
+            foreach (var name in new[] { "session_token", "session_jwt" })
+                if (call.Json.TryGetProperty(name, out var v) && v.GetString() is { Length: > 0 } s) _issued.Add(s);
+        return call;
+    }
+
     public async Task DisposeAsync()
     {
+        AssertNoSecretInLogs();
         try { await Service<SessionTables>().DeleteAsync(CancellationToken.None); } catch { /* best effort */ }
         await App.StopAsync();
         await App.DisposeAsync();
@@ -91,10 +116,10 @@ public class ServerFixture : IAsyncLifetime
     // ---- calls -------------------------------------------------------------------------------------------------
 
     public async Task<ApiCall> PostAsync(string path, object body, HttpClient? client = null) =>
-        await ApiCall.ReadAsync(await (client ?? Client).PostAsJsonAsync(path, body));
+        Remember(await ApiCall.ReadAsync(await (client ?? Client).PostAsJsonAsync(path, body)));
 
     public async Task<ApiCall> PostRawAsync(string path, string body, string contentType = "application/json", HttpClient? client = null) =>
-        await ApiCall.ReadAsync(await (client ?? Client).PostAsync(path, new StringContent(body, Encoding.UTF8, contentType)));
+        Remember(await ApiCall.ReadAsync(await (client ?? Client).PostAsync(path, new StringContent(body, Encoding.UTF8, contentType))));
 
     public async Task<ApiCall> GetAsync(string path, HttpClient? client = null) =>
         await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path));

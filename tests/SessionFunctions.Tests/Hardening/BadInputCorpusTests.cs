@@ -1,0 +1,121 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SessionFunctions.Tests.Infrastructure;
+
+namespace SessionFunctions.Tests.Hardening;
+
+/// <summary>
+/// Hundreds of malformed requests against every endpoint: broken JSON, wrong types, huge and deeply nested bodies,
+/// huge headers, control and unicode characters, OData-special characters, duplicate keys, wrong content types and
+/// verbs, bad credentials. Every answer must be a Stytch-shaped 4xx, and the store must be unchanged afterwards.
+/// </summary>
+public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private sealed record BadRequest(string Name, HttpMethod Method, string Path, string? Body = null, string ContentType = "application/json",
+        bool Authenticated = true, (string Name, string Value)? Header = null, string? RawAuthorization = null);
+
+    private static readonly string[] BrokenJson =
+    [
+        "{", "}", "{\"a\":}", "{\"a\" 1}", "[", "null", "\"just a string\"", "42", "{'single': 'quotes'}", "{\"a\":1,}",
+        "{\"a\":tru}", "\u0000", "{\"a\":\"unterminated}", "{\"a\":NaN}", "<xml/>",
+    ];
+
+    private static IEnumerable<BadRequest> Corpus(string organizationId, string memberId)
+    {
+        var post = new (string Path, string[] StringFields, string[] IntFields, string[] ObjectFields, string ValidJson)[]
+        {
+            ("/v1/b2b/organizations", ["organization_name", "organization_slug", "organization_external_id"], [], ["trusted_metadata"], "{\"organization_name\":\"x\",\"organization_slug\":\"x'y\"}"),
+            ($"/v1/b2b/organizations/{organizationId}/members", ["email_address", "name", "external_id"], [], ["trusted_metadata"], "{\"email_address\":\"not an email\"}"),
+            ("/v1/b2b/sessions/migrate", ["session_token", "organization_id"], ["session_duration_minutes"], ["session_custom_claims"], "{\"session_token\":\"t\",\"organization_id\":\"missing-org\"}"),
+            ("/v1/b2b/sessions/authenticate", ["session_token", "session_jwt"], ["session_duration_minutes"], ["session_custom_claims"], "{\"session_token\":\"nope\"}"),
+            ("/v1/b2b/sessions/revoke", ["member_session_id", "session_token", "session_jwt", "member_id"], [], [], "{\"member_session_id\":\"x\"}"),
+        };
+        var get = new[]
+        {
+            $"/v1/b2b/organizations/{Uri.EscapeDataString("organization-test-' or 1 eq 1")}",
+            $"/v1/b2b/organizations/{organizationId}/member?member_id={Uri.EscapeDataString("' or PartitionKey ne '")}",
+            $"/v1/b2b/organizations/{organizationId}/member?email_address={Uri.EscapeDataString("o'brien' or ''eq''@example.com")}",
+            $"/v1/b2b/sessions?organization_id={Uri.EscapeDataString("' or ''eq''")}&member_id=x",
+            $"/v1/b2b/sessions?organization_id={organizationId}&member_id={Uri.EscapeDataString("member-test-' or 1 eq 1")}",
+            "/v1/b2b/sessions/jwks/" + Uri.EscapeDataString("project-test-'\"<>"),
+        };
+        var everyRoute = post.Select(p => (HttpMethod.Post, p.Path)).Concat(get.Select(g => (HttpMethod.Get, g)))
+            .Append((HttpMethod.Delete, $"/v1/b2b/organizations/{organizationId}/members/{Uri.EscapeDataString("member-test-'x'")}")).ToList();
+
+        foreach (var (path, strings, ints, objects, validJson) in post)
+        {
+            foreach (var json in BrokenJson) yield return new($"broken json {json}", HttpMethod.Post, path, json);
+            foreach (var field in strings)
+                foreach (var wrong in new[] { "5", "true", "[\"a\"]", "{\"a\":1}", "1.5" })
+                    yield return new($"{field}={wrong}", HttpMethod.Post, path, $"{{\"{field}\":{wrong}}}");
+            foreach (var field in ints)
+                foreach (var wrong in new[] { "\"60\"", "60.5", "true", "[60]", "1e400", "99999999999" })
+                    yield return new($"{field}={wrong}", HttpMethod.Post, path, $"{{\"{field}\":{wrong}}}");
+            foreach (var field in objects)
+                foreach (var wrong in new[] { "\"text\"", "[1,2]", "7" })
+                    yield return new($"{field}={wrong}", HttpMethod.Post, path, $"{{\"{field}\":{wrong}}}");
+            yield return new("duplicate keys", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"a\",\"{strings[0]}\":\"b\"}}");
+            yield return new("huge body", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"{new string('x', 70_000)}\"}}");
+            yield return new("deep nesting", HttpMethod.Post, path, new string('[', 200) + new string(']', 200));
+            yield return new("deep object", HttpMethod.Post, path, string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100));
+            foreach (var type in new[] { "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x" })
+                yield return new($"content type {type}", HttpMethod.Post, path, validJson, type);
+            yield return new("no credentials", HttpMethod.Post, path, validJson, Authenticated: false);
+            yield return new("control characters", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"a\\u0000b\\u001f\\u007f\"}}");
+            yield return new("lone surrogate", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"\\ud800\"}}");
+            yield return new("invalid utf-8", HttpMethod.Post, path, "{\"" + strings[0] + "\":\"\xff\xfe\"}");
+            yield return new("semantically invalid", HttpMethod.Post, path, validJson);
+        }
+        foreach (var claims in new[] { string.Concat(Enumerable.Repeat("{\"a\":", 12)) + "1" + new string('}', 12), "{\"big\":\"" + new string('z', 5000) + "\"}" })
+            foreach (var path in new[] { "/v1/b2b/sessions/migrate", "/v1/b2b/sessions/authenticate" })
+                yield return new("bad custom claims", HttpMethod.Post, path, $"{{\"session_token\":\"t\",\"organization_id\":\"{organizationId}\",\"session_custom_claims\":{claims}}}");
+        foreach (var email in new[] { "o'brien@example.com'", "\"quoted\"@example.com", "a@b'c", "null\u0000@example.com", "ü@例え.テスト'", "' or ''='" })
+            yield return new($"odd email {email}", HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/members", JsonSerializer.Serialize(new { email_address = email, external_id = "" }));
+        foreach (var slug in new[] { "it's", "a\"b", "x/y", "q?r", "h#i", "😀😀", "  ", "sl ug", new string('s', 129) })
+            yield return new($"odd slug {slug}", HttpMethod.Post, "/v1/b2b/organizations", JsonSerializer.Serialize(new { organization_name = "n", organization_slug = slug }));
+        foreach (var id in new[] { "organization-test-'", "' or 1 eq 1 or '", "organization-test-00000000-0000-0000-0000-00000000000G", "%00", "..%2F..%2F" })
+            yield return new($"odd organization id {id}", HttpMethod.Post, "/v1/b2b/sessions/migrate", JsonSerializer.Serialize(new { session_token = "t", organization_id = id }));
+        foreach (var (method, path) in everyRoute)
+        {
+            yield return new("huge header", method, path, method == HttpMethod.Post ? "{}" : null, Header: ("X-Padding", new string('h', 20_000)));
+            yield return new("bearer instead of basic", method, path, method == HttpMethod.Post ? "{}" : null, RawAuthorization: "Bearer abc");
+            yield return new("garbage basic", method, path, method == HttpMethod.Post ? "{}" : null, RawAuthorization: "Basic %%%not-base64%%%");
+        }
+        foreach (var (method, path) in new[] { (HttpMethod.Put, "/v1/b2b/organizations"), (HttpMethod.Patch, "/v1/b2b/sessions/migrate"), (HttpMethod.Get, "/v1/b2b/sessions/revoke"), (HttpMethod.Delete, "/v1/b2b/sessions"), (HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/member"), (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}") })
+            yield return new("wrong verb", method, path);
+        yield return new("unknown route", HttpMethod.Get, "/v1/b2b/sessions/migrate/../../etc/passwd");
+        yield return new("query repeated", HttpMethod.Get, $"/v1/b2b/sessions?organization_id={organizationId}&organization_id={organizationId}&member_id={memberId}");
+    }
+
+    [Fact]
+    public async Task Every_malformed_request_gets_a_stytch_shaped_4xx_and_changes_nothing()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var memberId = await server.NewMemberAsync(organizationId, "target@example.com");
+        var corpus = Corpus(organizationId, memberId).ToList();
+        Assert.True(corpus.Count >= 200, $"the corpus has only {corpus.Count} requests");
+        var before = await server.AllRowsAsync();
+        var failures = new List<string>();
+
+        foreach (var bad in corpus)
+        {
+            using var request = new HttpRequestMessage(bad.Method, bad.Path);
+            if (bad.Body is not null)
+                request.Content = new ByteArrayContent(bad.Name == "invalid utf-8" ? Encoding.Latin1.GetBytes(bad.Body) : Encoding.UTF8.GetBytes(bad.Body))
+                    { Headers = { ContentType = MediaTypeHeaderValue.Parse(bad.ContentType) } };
+            if (bad.Header is { } h) request.Headers.TryAddWithoutValidation(h.Name, h.Value);
+            if (bad.RawAuthorization is { } raw) request.Headers.TryAddWithoutValidation("Authorization", raw);
+            var client = bad.Authenticated && bad.RawAuthorization is null ? server.Client : server.Anonymous;
+            var call = await ApiCall.ReadAsync(await client.SendAsync(request));
+            var status = (int)call.Status;
+            if (status is < 400 or > 499 || call.Json.ValueKind != JsonValueKind.Object || call.ErrorType is null
+                || call.Json.GetProperty("status_code").GetInt32() != status || !call.Json.TryGetProperty("request_id", out _)
+                || !call.Json.TryGetProperty("error_message", out _) || !call.Json.TryGetProperty("error_url", out _))
+                failures.Add($"{bad.Method} {bad.Path[..Math.Min(80, bad.Path.Length)]} [{bad.Name[..Math.Min(60, bad.Name.Length)]}] -> {status} {call.Raw[..Math.Min(200, call.Raw.Length)]}");
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {corpus.Count} answers were not Stytch-shaped 4xx:\n" + string.Join("\n", failures));
+        Assert.Equal(before, await server.AllRowsAsync());
+    }
+}
