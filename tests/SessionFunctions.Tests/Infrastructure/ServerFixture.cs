@@ -32,6 +32,9 @@ public class ServerFixture : IAsyncLifetime
     public FakeTimeProvider? Clock { get; private set; }
     private readonly string _keyDirectory = Path.Combine(Path.GetTempPath(), "sessionfunctions-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>The storage this server uses: the shared Azurite unless a fixture brings its own.</summary>
+    protected virtual string StorageConnectionString => TestStorage.ConnectionString;
+
     /// <summary>Use a fake clock (starting now) that tests move forward by hand.</summary>
     protected virtual bool UseFakeClock => false;
 
@@ -52,7 +55,7 @@ public class ServerFixture : IAsyncLifetime
             ["Sessions:ProjectSecret"] = Secret,
             ["Sessions:UserInfoUrl"] = UserInfo.UserInfoUrl,
             ["Sessions:UserInfoTimeout"] = "00:00:02",
-            ["Storage:ConnectionString"] = TestStorage.ConnectionString,
+            ["Storage:ConnectionString"] = StorageConnectionString,
             ["Storage:TablePrefix"] = TablePrefix,
             ["Signing:LocalKeyPath"] = Path.Combine(_keyDirectory, "signing-key.pem"),
             ["Api:ExposeRequestCosts"] = "true",
@@ -172,7 +175,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Every row in this fixture's tables, as (table, partition, row) — to prove a request wrote nothing.</summary>
     public async Task<List<string>> AllRowsAsync()
     {
-        var service = new TableServiceClient(TestStorage.ConnectionString);
+        var service = new TableServiceClient(StorageConnectionString);
         var rows = new List<string>();
         foreach (var name in new[] { "Organizations", "Members", "SessionExpiry" })
             await foreach (var e in service.GetTableClient(TablePrefix + name).QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
