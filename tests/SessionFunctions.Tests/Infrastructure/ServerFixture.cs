@@ -30,6 +30,7 @@ public class ServerFixture : IAsyncLifetime
     public string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
     public string TablePrefix { get; } = TestStorage.NewTablePrefix();
     public FakeTimeProvider? Clock { get; private set; }
+    protected string WorkDirectory => _keyDirectory;
     private readonly string _keyDirectory = Path.Combine(Path.GetTempPath(), "sessionfunctions-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>The storage this server uses: the shared Azurite unless a fixture brings its own.</summary>
@@ -37,6 +38,11 @@ public class ServerFixture : IAsyncLifetime
 
     /// <summary>Use a fake clock (starting now) that tests move forward by hand.</summary>
     protected virtual bool UseFakeClock => false;
+
+    /// <summary>Serve HTTPS with a certificate from a throwaway authority (the Stytch SDKs accept only https base URLs).</summary>
+    protected virtual bool UseHttps => false;
+
+    public LoopbackCertificates? Certificates { get; private set; }
 
     /// <summary>Extra or changed settings for this fixture.</summary>
     protected virtual void Configure(IDictionary<string, string?> settings) { }
@@ -63,10 +69,14 @@ public class ServerFixture : IAsyncLifetime
         };
         Configure(settings);
         if (UseFakeClock) Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        if (UseHttps) Certificates = new LoopbackCertificates();
 
         App = SessionServer.Build([], builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            if (Certificates is { } certificates)
+                builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.UseHttps(certificates.Server)));
+            else
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
             if (Clock is not null) builder.Services.AddSingleton<TimeProvider>(Clock);
@@ -74,8 +84,8 @@ public class ServerFixture : IAsyncLifetime
         });
         await App.StartAsync();
         var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Anonymous = new HttpClient { BaseAddress = new Uri(address) };
-        Client = new HttpClient { BaseAddress = new Uri(address) };
+        Anonymous = new HttpClient(Certificates?.TrustingHandler() ?? new HttpClientHandler()) { BaseAddress = new Uri(address) };
+        Client = new HttpClient(Certificates?.TrustingHandler() ?? new HttpClientHandler()) { BaseAddress = new Uri(address) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Secret}")));
     }
@@ -113,6 +123,7 @@ public class ServerFixture : IAsyncLifetime
         await UserInfo.DisposeAsync();
         Client.Dispose();
         Anonymous.Dispose();
+        Certificates?.Dispose();
         try { Directory.Delete(_keyDirectory, recursive: true); } catch (IOException) { }
     }
 

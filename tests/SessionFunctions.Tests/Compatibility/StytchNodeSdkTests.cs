@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SessionFunctions.Tests.Infrastructure;
+
+namespace SessionFunctions.Tests.Compatibility;
+
+/// <summary>
+/// The official Stytch Node SDK, pointed at this service's base URL, just works: migrate, authenticate by token and by
+/// JWT (locally against our JWKS with jose, and remotely), list, JWKS, revoke, and its error parsing.
+/// The script is tests/compat/stytch-node-sdk.mjs; the SDK version is pinned in package.json.
+/// </summary>
+public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : IClassFixture<StytchNodeSdkTests.HttpsServer>
+{
+    public sealed class HttpsServer : ServerFixture
+    {
+        protected override bool UseHttps => true;
+        public string AuthorityPem => Certificates!.WriteAuthorityPem(WorkDirectory);
+    }
+
+    [Fact]
+    public async Task The_official_node_sdk_migrates_authenticates_lists_and_revokes_against_this_service()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var memberId = await server.NewMemberAsync(organizationId, "sdk.user@example.com");
+        var root = RepositoryRoot();
+        var script = Path.Combine(root, "tests", "compat", "stytch-node-sdk.mjs");
+        Assert.True(Directory.Exists(Path.Combine(root, "node_modules", "stytch")), "the stytch npm package is not installed; run 'npm ci' (scripts/test.sh does)");
+
+        var start = new ProcessStartInfo("node", [script]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        start.Environment["BASE_URL"] = server.Client.BaseAddress!.ToString().TrimEnd('/');
+        start.Environment["PROJECT_ID"] = server.ProjectId;
+        start.Environment["SECRET"] = server.Secret;
+        start.Environment["ORGANIZATION_ID"] = organizationId;
+        start.Environment["MEMBER_ID"] = memberId;
+        start.Environment["LEGACY_TOKEN"] = server.UserInfo.IssueToken("SDK.User@example.com");
+        start.Environment["NODE_EXTRA_CA_CERTS"] = server.AuthorityPem;
+        using var node = Process.Start(start)!;
+        var output = await node.StandardOutput.ReadToEndAsync();
+        var errors = await node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        Assert.True(node.ExitCode == 0 && last.Contains("\"ok\":true"), $"the SDK script failed (exit {node.ExitCode}):\n{output}\n{errors}");
+        Assert.Equal(9, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
+                return dir.FullName;
+        throw new InvalidOperationException("Could not find the repository root above " + AppContext.BaseDirectory);
+    }
+}
