@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Options;
@@ -6,13 +7,18 @@ using SessionFunctions.Core.Storage;
 
 namespace SessionFunctions.Core;
 
-/// <summary>Before the host takes requests: create missing tables (when configured) and load the signing keys.</summary>
-internal sealed class StartupTasks(SessionTables tables, SigningKeyRing keys, IOptions<StorageOptions> storage) : IHostedService
+/// <summary>
+/// Before the host takes requests: create missing tables (when configured) and load the signing keys.
+/// The host builds every hosted service before it validates options, so this one builds nothing until it starts:
+/// a bad setting is reported (all of them at once) before any table client or key file exists.
+/// </summary>
+internal sealed class StartupTasks(IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
-        if (storage.Value.CreateTables) await tables.CreateIfNotExistsAsync(ct);
-        await keys.RefreshAsync(ct);
+        if (services.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTables)
+            await services.GetRequiredService<SessionTables>().CreateIfNotExistsAsync(ct);
+        await services.GetRequiredService<SigningKeyRing>().RefreshAsync(ct);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

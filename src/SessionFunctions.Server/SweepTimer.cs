@@ -7,12 +7,14 @@ namespace SessionFunctions.Server;
 
 /// <summary>
 /// Runs the sweep on <c>Sweep__Schedule</c> (six-field NCRONTAB, the same setting the Functions timer reads).
-/// A failed run is logged and the timer carries on; nothing escapes it.
+/// A failed run is logged and the timer carries on; nothing escapes it. The sweep is resolved when the timer starts,
+/// after the host has validated the options (see StartupTasks).
 /// </summary>
-internal sealed class SweepTimer(SweepExpiredSessions sweep, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepTimer> log) : BackgroundService
+internal sealed class SweepTimer(IServiceProvider services, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepTimer> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var sweep = services.GetRequiredService<SweepExpiredSessions>();
         var schedule = CrontabSchedule.Parse(options.Value.Schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -41,9 +41,10 @@ public static class SessionToken
     /// <summary>SHA-256 of the token's UTF-8 bytes: the only form in which a token is stored.</summary>
     public static byte[] Hash(string token)
     {
-        Span<byte> utf8 = stackalloc byte[Length * 3];
-        var n = System.Text.Encoding.UTF8.GetBytes(token, utf8);
-        return SHA256.HashData(utf8[..n]);
+        var size = System.Text.Encoding.UTF8.GetByteCount(token);
+        Span<byte> utf8 = size <= 256 ? stackalloc byte[size] : new byte[size];
+        System.Text.Encoding.UTF8.GetBytes(token, utf8);
+        return SHA256.HashData(utf8);
     }
 
     public static bool Matches(string token, ReadOnlySpan<byte> storedHash) =>

@@ -40,8 +40,16 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
         var rsa = RSA.Create();
         if (File.Exists(path))
         {
-            try { rsa.ImportFromPem(File.ReadAllText(path)); }
-            catch (ArgumentException e) { throw new InvalidOperationException($"Signing__LocalKeyPath '{path}' holds no readable PEM RSA private key.", e); }
+            try
+            {
+                rsa.ImportFromPem(File.ReadAllText(path));
+                rsa.ExportParameters(includePrivateParameters: true); // a PEM with only a public key fails here
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                rsa.Dispose();
+                throw new InvalidOperationException($"Signing__LocalKeyPath '{path}' holds no readable PEM RSA private key.", e);
+            }
             if (rsa.KeySize < 2048) throw new InvalidOperationException($"Signing__LocalKeyPath '{path}' holds a {rsa.KeySize}-bit key; at least 2048 bits are required.");
             return rsa;
         }

@@ -19,13 +19,19 @@ public sealed class SigningKeyRing(ISigningKeyStore store, IOptions<SigningOptio
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile KeySnapshot? _snapshot;
     private DateTimeOffset _lastUnknownKidRefresh = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastBackgroundRefresh = DateTimeOffset.MinValue;
 
     public async ValueTask<KeySnapshot> GetAsync(CancellationToken ct)
     {
         var snapshot = _snapshot;
         if (snapshot is null) return await RefreshAsync(ct);
-        if (time.GetUtcNow() - snapshot.LoadedAt > options.Value.KeyRefreshInterval)
+        var now = time.GetUtcNow();
+        // Stale keys are refreshed in the background; after a failed refresh, not again before the cooldown.
+        if (now - snapshot.LoadedAt > options.Value.KeyRefreshInterval && now - _lastBackgroundRefresh >= UnknownKidCooldown)
+        {
+            _lastBackgroundRefresh = now;
             _ = RefreshInBackgroundAsync();
+        }
         return snapshot;
     }
 
