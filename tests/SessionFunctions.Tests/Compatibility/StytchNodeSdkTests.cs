@@ -22,9 +22,9 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
     {
         var organizationId = await server.NewOrganizationAsync();
         var memberId = await server.NewMemberAsync(organizationId, "sdk.user@example.com");
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var script = Path.Combine(root, "tests", "compat", "stytch-node-sdk.mjs");
-        Assert.True(Directory.Exists(Path.Combine(root, "node_modules", "stytch")), "the stytch npm package is not installed; run 'npm ci' (scripts/test.sh does)");
+        Repository.NodeModule("stytch");
 
         var start = new ProcessStartInfo("node", [script]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         start.Environment["BASE_URL"] = server.Client.BaseAddress!.ToString().TrimEnd('/');
@@ -42,13 +42,5 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
         Assert.True(node.ExitCode == 0 && last.Contains("\"ok\":true"), $"the SDK script failed (exit {node.ExitCode}):\n{output}\n{errors}");
         Assert.Equal(9, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
-                return dir.FullName;
-        throw new InvalidOperationException("Could not find the repository root above " + AppContext.BaseDirectory);
     }
 }

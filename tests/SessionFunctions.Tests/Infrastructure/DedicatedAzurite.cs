@@ -21,8 +21,7 @@ public sealed class DedicatedAzurite : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var binary = Path.Combine(RepositoryRoot(), "node_modules", ".bin", "azurite-table");
-        Assert.True(File.Exists(binary), $"Azurite is not installed at {binary}; run 'npm ci' (scripts/test.sh does).");
+        var binary = Repository.NodeModule(".bin", "azurite-table");
         Directory.CreateDirectory(_location);
         _process = Process.Start(new ProcessStartInfo(binary,
             ["--silent", "--location", _location, "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--skipApiVersionCheck", "--disableTelemetry"])
@@ -71,13 +70,5 @@ public sealed class DedicatedAzurite : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
-                return dir.FullName;
-        throw new InvalidOperationException("Could not find the repository root (package.json) above " + AppContext.BaseDirectory);
     }
 }

@@ -1,0 +1,85 @@
+using System.Text;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.UserInfo;
+
+namespace SessionFunctions.Tests.Unit;
+
+public sealed class UserInfoParseTests
+{
+    private static UserInfoResult Parse(string json) => UserInfoClient.Parse(Encoding.UTF8.GetBytes(json));
+
+    private static SessionException Refused(string json) => Assert.Throws<SessionException>(() => Parse(json));
+
+    [Fact]
+    public void The_email_and_sub_are_read()
+    {
+        var result = Parse("""{"sub":"auth0|123","email":"Ada@Example.com","email_verified":true,"name":"Ada"}""");
+
+        Assert.Equal("Ada@Example.com", result.Email);
+        Assert.Equal("auth0|123", result.Subject);
+    }
+
+    [Fact]
+    public void A_missing_sub_is_null()
+    {
+        Assert.Null(Parse("""{"email":"ada@example.com"}""").Subject);
+        Assert.Null(Parse("""{"email":"ada@example.com","sub":42}""").Subject);
+    }
+
+    [Theory]
+    [InlineData("""{"email_verified":true}""")]
+    [InlineData("""{"email":null}""")]
+    [InlineData("""{"email":""}""")]
+    [InlineData("""{"email":"   "}""")]
+    [InlineData("""{"email":42}""")]
+    [InlineData("""{"email":true}""")]
+    [InlineData("""{"email":["ada@example.com"]}""")]
+    [InlineData("""{"email":{"value":"ada@example.com"}}""")]
+    [InlineData("""{"Email":"ada@example.com"}""")]
+    public void An_answer_without_a_non_empty_string_email_is_refused_as_missing_userinfo(string json)
+    {
+        var e = Refused(json);
+
+        Assert.Same(ErrorTypes.MigrateMissingEmail, e.Type);
+        Assert.Equal("migrate_from_external_missing_userinfo", e.Type.Value);
+    }
+
+    [Theory]
+    [InlineData("""{"email":"ada@example.com","email_verified":false}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"false"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"False"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"FALSE"}""")]
+    public void An_email_the_provider_reports_unverified_is_refused(string json)
+    {
+        var e = Refused(json);
+
+        Assert.Equal("oidc_response_unverified_email", e.Type.Value);
+        Assert.Equal(ErrorKind.BadRequest, e.Type.Kind);
+    }
+
+    [Theory]
+    [InlineData("""{"email":"ada@example.com","email_verified":true}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"true"}""")]
+    [InlineData("""{"email":"ada@example.com"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":null}""")]
+    public void A_verified_or_unstated_email_is_accepted(string json) =>
+        Assert.Equal("ada@example.com", Parse(json).Email);
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""["ada@example.com"]""")]
+    [InlineData("\"ada@example.com\"")]
+    [InlineData("null")]
+    [InlineData("42")]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("<html><body>Bad gateway</body></html>")]
+    [InlineData("""{"email":"ada@example.com" """)]
+    public void An_answer_that_is_not_a_json_object_is_an_unexpected_response_from_the_provider(string body)
+    {
+        var e = Refused(body);
+
+        Assert.Equal("migrate_from_external_unexpected_response", e.Type.Value);
+        Assert.Equal(ErrorKind.BadGateway, e.Type.Kind);
+    }
+}
