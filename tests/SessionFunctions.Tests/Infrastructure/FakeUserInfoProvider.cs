@@ -27,15 +27,10 @@ public sealed class FakeUserInfoProvider : IAsyncDisposable
 
     public static async Task<FakeUserInfoProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var provider = new FakeUserInfoProvider(app);
         app.Map("/userinfo", provider.AnswerAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        provider.UserInfoUrl = address + "/userinfo";
+        provider.UserInfoUrl = await LoopbackServer.StartAsync(app) + "/userinfo";
         return provider;
     }
 

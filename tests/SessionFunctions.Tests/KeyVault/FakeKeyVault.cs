@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using B64 = System.Buffers.Text.Base64Url;
 
+using SessionFunctions.Tests.Infrastructure;
+
 namespace SessionFunctions.Tests.KeyVault;
 
 /// <summary>
@@ -51,14 +53,10 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     public static async Task<FakeKeyVault> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var vault = new FakeKeyVault(app);
         app.Run(vault.AnswerAsync);
-        await app.StartAsync();
-        vault.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        vault.BaseAddress = await LoopbackServer.StartAsync(app);
         return vault;
     }
 

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using SessionFunctions.Tests.Infrastructure;
+
 namespace SessionFunctions.Tests.Unit;
 
 /// <summary>
@@ -31,10 +33,7 @@ public sealed class LoopbackUserInfoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
+        _app = LoopbackServer.Create();
         _app.Use(async (context, next) =>
         {
             Requests.Enqueue((context.Request.Path, context.Request.Method, context.Request.Headers.Authorization.ToString(), context.Request.Headers.Accept.ToString()));
@@ -72,8 +71,7 @@ public sealed class LoopbackUserInfoServer : IAsyncLifetime
             catch (OperationCanceledException) { return; }
             await context.Response.WriteAsync("""{"email":"ada@example.com"}""");
         });
-        await _app.StartAsync();
-        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = await LoopbackServer.StartAsync(_app);
     }
 
     public async Task DisposeAsync()
