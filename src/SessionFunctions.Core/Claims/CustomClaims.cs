@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Json;
@@ -30,7 +29,7 @@ public static class CustomClaims
             if (IsReserved(name)) continue;
             MergeInto(merged, name, value);
         }
-        if (JsonSerializer.SerializeToUtf8Bytes(merged, SessionJson.Options).Length > MaxBytes)
+        if (SessionJson.Utf8Size(merged) > MaxBytes)
             throw new SessionException(ErrorTypes.CustomClaimsTooLarge);
         return merged;
     }

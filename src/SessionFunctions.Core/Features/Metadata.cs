@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Json;
@@ -12,6 +11,6 @@ internal static class Metadata
 
     public static JsonObject Validate(JsonObject? metadata) =>
         metadata is null ? []
-        : JsonSerializer.SerializeToUtf8Bytes(metadata, SessionJson.Options).Length <= MaxBytes ? metadata
+        : SessionJson.Utf8Size(metadata) <= MaxBytes ? metadata
         : throw new SessionException(ErrorTypes.MetadataTooLarge);
 }

@@ -9,6 +9,9 @@ public static class SessionJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>How many UTF-8 bytes <paramref name="value"/> takes as JSON: what the 4 KB limits on claims and metadata measure.</summary>
+    public static int Utf8Size<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options).Length;
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -5,23 +5,24 @@ namespace SessionFunctions.Core.Storage;
 
 // Typed table rows. Each is small and flat: payloads that the API returns whole are stored as JSON strings.
 
-/// <summary>An organization (row <c>id|…</c>) in the single <c>organizations</c> partition.</summary>
-internal sealed class OrganizationEntity : ITableEntity
+/// <summary>The keys, timestamp and ETag every table row has.</summary>
+internal abstract class TableRow : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+}
+
+/// <summary>An organization (row <c>id|…</c>) in the single <c>organizations</c> partition.</summary>
+internal sealed class OrganizationEntity : TableRow
+{
     public string Payload { get; set; } = "";
 }
 
 /// <summary>An index row that names another row: slug or external id to organization, external id to member.</summary>
-internal sealed class PointerEntity : ITableEntity
+internal sealed class PointerEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string Target { get; set; } = "";
 }
 
@@ -29,12 +30,8 @@ internal sealed class PointerEntity : ITableEntity
 /// A member. The same columns are written twice in one transaction: under <c>member|{id}</c> and under
 /// <c>email|{hash}</c>, so a member is one point read away both by id and by normalized email.
 /// </summary>
-internal sealed class MemberEntity : ITableEntity
+internal sealed class MemberEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string MemberId { get; set; } = "";
     public string Status { get; set; } = "";
     public string EmailId { get; set; } = "";
@@ -42,12 +39,8 @@ internal sealed class MemberEntity : ITableEntity
 }
 
 /// <summary>A session, in its organization's partition of the members table (row <c>session|{key}</c>).</summary>
-internal sealed class SessionEntity : ITableEntity
+internal sealed class SessionEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string MemberId { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset LastAccessedAt { get; set; }
@@ -60,12 +53,8 @@ internal sealed class SessionEntity : ITableEntity
 }
 
 /// <summary>An expiry index row: partition = the minute the session was due to expire, row = organization|session.</summary>
-internal sealed class ExpiryEntity : ITableEntity
+internal sealed class ExpiryEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string OrganizationId { get; set; } = "";
     public string SessionRowKey { get; set; } = "";
 }
