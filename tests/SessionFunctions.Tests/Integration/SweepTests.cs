@@ -147,3 +147,29 @@ public sealed class SweepTimerTests(SweepTimerTests.EveryTenSeconds server) : IC
         Assert.Contains(server.Logs.Lines, l => l.Contains("Sweep finished"));
     }
 }
+
+/// <summary>A failing sweep is logged and the timer keeps its schedule: nothing escapes it.</summary>
+public sealed class FailingSweepTimerTests(FailingSweepTimerTests.WithoutTables server) : IClassFixture<FailingSweepTimerTests.WithoutTables>
+{
+    public sealed class WithoutTables : ServerFixture
+    {
+        protected override bool UseFakeClock => true;
+        protected override void Configure(IDictionary<string, string?> settings)
+        {
+            settings["Sweep:Schedule"] = "*/10 * * * * *";
+            settings["Storage:CreateTables"] = "false"; // the sweep's table does not exist, so every run fails
+        }
+    }
+
+    [Fact]
+    public async Task The_timer_logs_a_failed_sweep_and_runs_again_at_the_next_time()
+    {
+        static int Failures(ServerFixture s) => s.Logs.Lines.Count(l => l.Contains("The expiry sweep failed"));
+        for (var i = 0; i < 50 && Failures(server) < 2; i++)
+        {
+            server.Clock!.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(100);
+        }
+        Assert.True(Failures(server) >= 2, "the timer did not run again after a failed sweep");
+    }
+}
