@@ -62,6 +62,9 @@ param instanceMemoryMB int = 2048
 @maxValue(365)
 param keyRotationOverlapDays int = 30
 
+@description('How long authenticate may hand back a JWT it already minted for an unchanged session instead of asking Key Vault to sign again (Signing__JwtReuseWindow, 00:00:00 to 00:04:00). Key Vault signs about 400 RS256 per second per vault; 00:00:00 signs on every call.')
+param jwtReuseWindow string = '00:01:00'
+
 @description('Optional Entra object id of a person or pipeline that rotates the signing key (`az keyvault key rotate`). Gets Key Vault Crypto Officer on the key only. Empty for none.')
 param keyAdminPrincipalId string = ''
 
@@ -463,6 +466,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Storage__TablePrefix: tablePrefix
     Signing__KeyVaultKeyId: signingKey.properties.keyUri
     Signing__RotationOverlapDays: string(keyRotationOverlapDays)
+    Signing__JwtReuseWindow: jwtReuseWindow
     Sweep__Schedule: sweepSchedule
   }
   // The host starts as soon as its settings land; give it its data-plane access first.

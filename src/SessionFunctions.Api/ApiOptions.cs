@@ -26,8 +26,11 @@ public sealed class RateLimitOptions
     /// <summary>Requests per window for the whole project (this instance). Default 2000 per second.</summary>
     public int ProjectPermits { get; set; } = 2000;
 
-    /// <summary>Requests per window from one client address. Default 200 per second.</summary>
-    public int ClientPermits { get; set; } = 200;
+    /// <summary>
+    /// Requests per window from one client address. Off by default: callers are customer backends, so one address is
+    /// often a whole backend fleet behind NAT. Turn it on when untrusted clients can reach the API directly.
+    /// </summary>
+    public int ClientPermits { get; set; }
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 }

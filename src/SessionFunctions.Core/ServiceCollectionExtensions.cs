@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.AddSessionSigning();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<SessionJwtIssuer>();
+        services.AddSingleton<SessionJwtReuse>();
         services.AddSingleton<SessionJwtReader>();
         services.AddSingleton<SessionLocator>();
 

@@ -8,7 +8,8 @@ public static class SessionServer
     /// <param name="configure">Lets tests add configuration or services before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json sits beside the binary: load it whatever directory the server is started from.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -14,10 +14,10 @@ public sealed record AuthenticateCommand(string? SessionToken, string? SessionJw
 /// custom claims, and hand back a fresh JWT. An extension never shortens a session, so concurrent extensions end at
 /// the latest expiry any of them asked for, whatever order their writes land in. One point read and one conditional write; a lost race re-reads and
 /// re-applies, so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries
-/// an empty <c>session_token</c>.
+/// an empty <c>session_token</c>. With <c>Signing__JwtReuseWindow</c> set, an unchanged session's recent JWT is reused.
 /// </summary>
 public sealed class AuthenticateSession(
-    SessionLocator locator, SessionStore sessions, OrganizationStore organizations, SessionJwtIssuer jwts, TimeProvider time)
+    SessionLocator locator, SessionStore sessions, OrganizationStore organizations, SessionJwtReuse jwts, TimeProvider time)
 {
     public async Task<SessionResult> RunAsync(AuthenticateCommand command, CancellationToken ct)
     {

@@ -17,7 +17,8 @@ public sealed record SessionResult(Member Member, Organization Organization, Mem
 /// <summary>
 /// <c>POST /v1/b2b/sessions/migrate</c>: trade a legacy provider's access token for a new session of the organization's
 /// member with the email the provider's UserInfo endpoint returns. Costs one UserInfo call, one signature and three
-/// table round trips (member by email, expiry index, the session transaction); the organization comes from cache.
+/// table round trips (member by email and expiry index side by side, then the session transaction); the organization
+/// comes from cache.
 /// Input is checked before anything remote is called, and the JWT is signed before anything is written.
 /// </summary>
 public sealed class MigrateSession(
@@ -36,7 +37,10 @@ public sealed class MigrateSession(
         var token = SessionToken.Create(organizationKey, sessionKey);
         var sessionId = ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(time.GetUtcNow());
-        var indexed = false;
+        var sessionRow = Keys.Session(sessionKey);
+        // The expiry index row depends on nothing but the new session's key and expiry, so it is written while the
+        // member is looked up: three round trips, of which only two wait on each other.
+        var indexing = sessions.IndexExpiryAsync(organization.OrganizationId, sessionRow, now + duration, ct);
         try
         {
             var result = await Conflicts.RetryAsync(async _ =>
@@ -64,11 +68,7 @@ public sealed class MigrateSession(
                 var jwt = await jwts.IssueAsync(session, now, ct);
 
                 var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token), member);
-                if (!indexed)
-                {
-                    await sessions.IndexExpiryAsync(organization.OrganizationId, entity.RowKey, session.ExpiresAt, ct);
-                    indexed = true;
-                }
+                await indexing; // the session is written only once its expiry is indexed
                 var (memberRow, emailRow) = MemberStore.Rows(member, stored.EmailId);
                 await sessions.InsertAsync(entity, stored, ReferenceEquals(member, stored.Member) ? null : memberRow, emailRow, ct);
                 return new SessionResult(member, organization, session, token, jwt);
@@ -76,17 +76,22 @@ public sealed class MigrateSession(
             log.LogInformation("Migrated a session for member {MemberId} of {OrganizationId}.", result.Member.MemberId, organization.OrganizationId);
             return result;
         }
-        catch when (indexed)
+        catch
         {
-            await RemoveIndexAsync(organization.OrganizationId, sessionKey, now + duration);
+            await RemoveIndexAsync(indexing, organization.OrganizationId, sessionRow, now + duration);
             throw;
         }
     }
 
-    // A failed migrate leaves nothing behind, not even its expiry index row.
-    private async Task RemoveIndexAsync(string organizationId, Guid sessionKey, DateTimeOffset expiresAt)
+    /// <summary>
+    /// A failed migrate leaves nothing behind, not even its expiry index row. The index write may still be in flight
+    /// (the member lookup failed first), so it is awaited before the row is removed.
+    /// </summary>
+    private async Task RemoveIndexAsync(Task indexing, string organizationId, string sessionRow, DateTimeOffset expiresAt)
     {
-        try { await sessions.RemoveExpiryAsync(organizationId, Keys.Session(sessionKey), expiresAt, CancellationToken.None); }
+        try { await indexing; }
+        catch { return; } // never written
+        try { await sessions.RemoveExpiryAsync(organizationId, sessionRow, expiresAt, CancellationToken.None); }
         catch (Exception e) { log.LogWarning(e, "Could not remove the expiry index row of a failed migrate; the sweep will."); }
     }
 }

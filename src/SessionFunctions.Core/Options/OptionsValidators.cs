@@ -61,6 +61,8 @@ internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
             errors.Add($"Signing__KeyVaultKeyId must look like https://<vault>.vault.azure.net/keys/<name>[/<32-hex version>]; got '{k}'.");
         if (o.RotationOverlapDays is < 0 or > 3650)
             errors.Add("Signing__RotationOverlapDays must be between 0 and 3650.");
+        if (o.JwtReuseWindow < TimeSpan.Zero || o.JwtReuseWindow > TimeSpan.FromMinutes(4))
+            errors.Add("Signing__JwtReuseWindow must be between 00:00:00 (off) and 00:04:00, so a reused JWT still has a minute to live.");
         if (o.KeyRefreshInterval < TimeSpan.FromSeconds(1))
             errors.Add("Signing__KeyRefreshInterval must be at least one second.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

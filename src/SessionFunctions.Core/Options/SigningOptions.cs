@@ -14,6 +14,12 @@ public sealed class SigningOptions
     /// <summary>How long a rotated-out key version stays in the JWKS. Default 30 days.</summary>
     public int RotationOverlapDays { get; set; } = 30;
 
+    /// <summary>
+    /// How long authenticate may hand back a JWT it already minted for an unchanged session instead of signing again.
+    /// Zero (the default) signs on every call; a minute spares Key Vault's per-vault signing limit (see SessionJwtReuse).
+    /// </summary>
+    public TimeSpan JwtReuseWindow { get; set; } = TimeSpan.Zero;
+
     /// <summary>How often the public keys are re-read from the key store. Default 1 hour.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }
