@@ -16,7 +16,7 @@ mkdir -p .local
 export Sessions__ProjectId=${Sessions__ProjectId:-project-test-00000000-0000-4000-8000-000000000001}
 export Sessions__ProjectSecret=${Sessions__ProjectSecret:-$(cat .local/project-secret)}
 export Storage__ConnectionString=${Storage__ConnectionString:-UseDevelopmentStorage=true}
-export Signing__LocalKeyPath=${Signing__LocalKeyPath:-.local/signing-key.pem}
+export Signing__LocalKeyPath=${Signing__LocalKeyPath:-$PWD/.local/signing-key.pem}
 
 children=()
 cleanup() { for p in "${children[@]}"; do kill "$p" 2>/dev/null || true; done; azurite_stop; }
@@ -38,6 +38,8 @@ cat <<INFO
   JWKS:       http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$Sessions__ProjectId
 
 INFO
-dotnet run --project src/SessionFunctions.Server -c Release --urls "http://127.0.0.1:$PORT" &
+# Built, then started directly (not through 'dotnet run', which would not pass Ctrl+C on to the server).
+dotnet build src/SessionFunctions.Server -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet src/SessionFunctions.Server/bin/Release/net10.0/SessionFunctions.Server.dll --urls "http://127.0.0.1:$PORT" &
 children+=($!)
 wait "${children[-1]}"
