@@ -464,6 +464,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Sessions__UserInfoUrl: userInfoUrl
     Storage__TableServiceUri: storage.properties.primaryEndpoints.table
     Storage__TablePrefix: tablePrefix
+    // The tables are declared above; skipping the create-if-missing calls saves ~120 ms of cold start (bench/README.md).
+    Storage__CreateTables: 'false'
     Signing__KeyVaultKeyId: signingKey.properties.keyUri
     Signing__RotationOverlapDays: string(keyRotationOverlapDays)
     Signing__JwtReuseWindow: jwtReuseWindow
