@@ -82,7 +82,15 @@ public class ServerFixture : IAsyncLifetime
             if (Clock is not null) builder.Services.AddSingleton<TimeProvider>(Clock);
             ConfigureServices(builder.Services);
         });
-        await App.StartAsync();
+        try
+        {
+            await App.StartAsync();
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or AggregateException)
+        {
+            throw new InvalidOperationException($"The test server could not reach Table Storage ({StorageConnectionString.Split(';')[0]}…). " +
+                "Run the tests with 'bash scripts/test.sh', which starts Azurite, or start it yourself on 127.0.0.1:10002.", e);
+        }
         var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Anonymous = new HttpClient(Certificates?.TrustingHandler() ?? new HttpClientHandler()) { BaseAddress = new Uri(address) };
         Client = new HttpClient(Certificates?.TrustingHandler() ?? new HttpClientHandler()) { BaseAddress = new Uri(address) };
