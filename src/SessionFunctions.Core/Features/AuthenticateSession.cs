@@ -32,7 +32,8 @@ public sealed class AuthenticateSession(
             var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), now);
             row.LastAccessedAt = now;
             if (extendBy is { } d && now + d > row.ExpiresAt) row.ExpiresAt = now + d; // extending never shortens
-            row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
+            if (command.SessionCustomClaims is not null)
+                row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
 
             var member = SessionRecords.Member(row);
             var session = SessionRecords.ToMemberSession(row, address.MemberSessionId, organization, member);

@@ -22,7 +22,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
             throw new SessionException(ErrorTypes.InvalidArgument, "external_id must be between 1 and 128 characters.");
         var roles = ValidateRoles(c.Roles ?? []);
         var organization = await organizations.GetAsync(c.OrganizationId, ct);
-        ids.TryParseOrganization(organization.OrganizationId, out var organizationKey);
+        var organizationKey = ids.OrganizationKey(organization.OrganizationId);
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var member = new Member

@@ -14,9 +14,9 @@ public sealed class ListSessions(OrganizationStore organizations, MemberStore me
         var resolvedMemberId = await ResolveMemberIdAsync(organization.OrganizationId, memberId, ct);
         var now = time.GetUtcNow();
         var rows = await sessions.ListForMemberAsync(organization.OrganizationId, resolvedMemberId, ct);
-        ids.TryParseOrganization(organization.OrganizationId, out var organizationKey);
+        var organizationKey = ids.OrganizationKey(organization.OrganizationId);
         return [.. rows.Where(r => r.ExpiresAt > now).OrderBy(r => r.StartedAt).Select(r => SessionRecords.ToMemberSession(
-            r, ids.Session(organizationKey, Guid.ParseExact(r.RowKey[^32..], "N")), organization, SessionRecords.Member(r)))];
+            r, ids.Session(organizationKey, Keys.SessionKeyOf(r.RowKey)), organization, SessionRecords.Member(r)))];
     }
 
     /// <summary>A member id of this organization is used as is; anything else is looked up as the member's external_id.</summary>

@@ -32,7 +32,7 @@ public sealed class MigrateSession(
         var organization = await organizations.GetAsync(command.OrganizationId, ct);
         var email = EmailAddress.Normalize((await userInfo.GetAsync(command.SessionToken, ct)).Email);
 
-        ids.TryParseOrganization(organization.OrganizationId, out var organizationKey);
+        var organizationKey = ids.OrganizationKey(organization.OrganizationId);
         var sessionKey = Guid.NewGuid();
         var token = SessionToken.Create(organizationKey, sessionKey);
         var sessionId = ids.Session(organizationKey, sessionKey);

@@ -12,7 +12,7 @@ internal static class SessionRecords
     public static SessionEntity ToEntity(MemberSession session, byte[] tokenHash, Member member) => new()
     {
         PartitionKey = session.OrganizationId,
-        RowKey = Keys.Session(Guid.ParseExact(session.MemberSessionId[^32..], "N")),
+        RowKey = Keys.Session(session.MemberSessionId),
         MemberId = session.MemberId,
         StartedAt = session.StartedAt,
         LastAccessedAt = session.LastAccessedAt,

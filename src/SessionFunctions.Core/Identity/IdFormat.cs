@@ -45,6 +45,10 @@ public sealed class IdFormat
             && id.AsSpan(_organization.Length).SequenceEqual(organization.ToString("D")); // only the canonical spelling
     }
 
+    /// <summary>The key of an organization id this service issued (a stored organization's, so always well-formed).</summary>
+    public Guid OrganizationKey(string organizationId) =>
+        TryParseOrganization(organizationId, out var key) ? key : throw new FormatException($"'{organizationId}' is not an organization id.");
+
     public bool TryParseMember([NotNullWhen(true)] string? id, out Guid organization, out Guid member) =>
         TryParsePair(id, _member, out organization, out member);
 

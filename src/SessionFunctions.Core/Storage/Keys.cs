@@ -22,6 +22,10 @@ internal static class Keys
     public static string Email(string normalizedEmail) => "email|" + Hash(normalizedEmail);
     public static string MemberExternalId(string externalId) => "extid|" + Hash(externalId);
     public static string Session(Guid session) => "session|" + session.ToString("N");
+    /// <summary>The session row of a parsed member_session_id (its last 32 characters are the session key).</summary>
+    public static string Session(string memberSessionId) => "session|" + memberSessionId[^32..];
+    /// <summary>The session key a session row key holds.</summary>
+    public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan("session|".Length), "N");
     public const string SessionRangeStart = "session|", SessionRangeEnd = "session}";
 
     /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>

@@ -82,7 +82,7 @@ public sealed class SessionStore(SessionTables tables)
             var response = await tables.Members.DeleteEntityAsync(session.PartitionKey, session.RowKey, ifMatch, ct);
             return response.Status != 404;
         }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        catch (RequestFailedException e) when (e.Status == 412)
         {
             return false;
         }
@@ -113,11 +113,9 @@ public sealed class SessionStore(SessionTables tables)
             catch (TableTransactionFailedException e) when (e.Status == 404)
             {
                 // One row vanished (a concurrent revoke or sweep): the transaction failed whole, so delete one by one.
+                // A single delete of a missing row is no error (the SDK answers with its 404 status instead of throwing).
                 foreach (var r in chunk)
-                {
-                    try { await table.DeleteEntityAsync(r.PartitionKey, r.RowKey, ETag.All, ct); }
-                    catch (RequestFailedException inner) when (inner.Status == 404) { }
-                }
+                    await table.DeleteEntityAsync(r.PartitionKey, r.RowKey, ETag.All, ct);
             }
         }
     }
