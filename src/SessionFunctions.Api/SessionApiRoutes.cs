@@ -18,6 +18,7 @@ public static class SessionApiRoutes
     public const string Sessions = "v1/b2b/sessions";
     public const string Migrate = "v1/b2b/sessions/migrate";
     public const string Authenticate = "v1/b2b/sessions/authenticate";
+    public const string Exchange = "v1/b2b/sessions/exchange";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
 
@@ -31,11 +32,12 @@ public static class SessionApiRoutes
         routes.MapGet(Sessions, SessionApi.ListSessions);
         routes.MapPost(Migrate, SessionApi.Migrate);
         routes.MapPost(Authenticate, SessionApi.Authenticate);
+        routes.MapPost(Exchange, SessionApi.Exchange);
         routes.MapPost(Revoke, SessionApi.Revoke);
         routes.MapGet(Jwks, (HttpContext c, string project_id) => SessionApi.Jwks(c, project_id));
 
         // A known path with another verb is 405; anything else is 404. Both in Stytch's error envelope.
-        foreach (var path in new[] { Organizations, Organization, Members, MemberLookup, Member, Sessions, Migrate, Authenticate, Revoke, Jwks })
+        foreach (var path in new[] { Organizations, Organization, Members, MemberLookup, Member, Sessions, Migrate, Authenticate, Exchange, Revoke, Jwks })
             routes.Map(path, SessionApi.MethodNotAllowed).WithOrder(1);
         routes.MapFallback(SessionApi.RouteNotFound);
         return routes;

@@ -57,6 +57,11 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Authenticate)] HttpRequest req) =>
         SessionApi.Authenticate(req.HttpContext);
 
+    [Function("ExchangeSession")]
+    public static Task ExchangeSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) =>
+        SessionApi.Exchange(req.HttpContext);
+
     [Function("RevokeSessions")]
     public static Task RevokeSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) =>

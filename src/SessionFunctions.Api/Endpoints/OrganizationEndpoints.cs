@@ -1,6 +1,7 @@
 using SessionFunctions.Api.Http;
 using SessionFunctions.Core.Features;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Api.Endpoints;
 
@@ -9,6 +10,7 @@ internal static class OrganizationEndpoints
     public static async Task<object> Create(ApiRequest r)
     {
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
+        r.Service<LegacyProviders>().Check(body.TrustedMetadata); // a provider name is checked when written, never at migrate time
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
             body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);

@@ -34,6 +34,16 @@ public sealed class MigrateBody
     public JsonObject? SessionCustomClaims { get; set; }
 }
 
+public sealed class ExchangeBody
+{
+    public string? OrganizationId { get; set; }
+    public string? SessionToken { get; set; }
+    public string? SessionJwt { get; set; }
+    public int? SessionDurationMinutes { get; set; }
+    public JsonObject? SessionCustomClaims { get; set; }
+    public string? Locale { get; set; }
+}
+
 public sealed class AuthenticateBody
 {
     public string? SessionToken { get; set; }
