@@ -12,13 +12,12 @@ namespace SessionFunctions.Core.Features;
 /// <summary>
 /// What migrate and exchange ask for: a new session of <paramref name="Organization"/>'s member with this email.
 /// <paramref name="Factors"/> makes the session's factors from the member found and the time; <paramref name="NotAMember"/>
-/// is the error when no live member has the email; <paramref name="AlsoWrite"/> adds one row to the session's transaction;
-/// <paramref name="Precondition"/>, run alongside the member lookup, must succeed before anything is signed or written.
+/// is the error when no live member has the email; <paramref name="AlsoWrite"/> adds one row to the session's transaction.
 /// </summary>
 internal sealed record NewMemberSession(
     Organization Organization, string NormalizedEmail, TimeSpan Duration, JsonObject CustomClaims, ErrorType NotAMember,
     Func<StoredMember, DateTimeOffset, IReadOnlyList<AuthenticationFactor>> Factors,
-    Func<SessionResult, TableTransactionAction>? AlsoWrite = null, Task? Precondition = null);
+    Func<SessionResult, TableTransactionAction>? AlsoWrite = null);
 
 /// <summary>
 /// Creates a session for the member with a given email: looks the member up (one point read) while the expiry index row
@@ -34,7 +33,6 @@ public sealed class CreateMemberSession(
         var organization = request.Organization;
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);
         var sessionKey = Guid.NewGuid();
-        var token = SessionToken.Create(organizationKey, sessionKey);
         var sessionId = ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var sessionRow = Keys.Session(sessionKey);
@@ -46,7 +44,6 @@ public sealed class CreateMemberSession(
             return await Conflicts.RetryAsync(async _ =>
             {
                 var stored = await members.FindByEmailAsync(organization.OrganizationId, request.NormalizedEmail, ct);
-                if (request.Precondition is not null) await request.Precondition;
                 if (stored is null || stored.Member.Status == MemberStatus.Deleted)
                     throw new SessionException(request.NotAMember);
 
@@ -67,9 +64,10 @@ public sealed class CreateMemberSession(
                     CustomClaims = request.CustomClaims,
                 };
                 var jwt = await jwts.IssueAsync(session, now, ct);
+                var token = SessionToken.Create(organizationKey, ids.MemberKey(member.MemberId), sessionKey);
                 var result = new SessionResult(member, organization, session, token, jwt);
 
-                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token), member);
+                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
                 await indexing; // the session is written only once its expiry is indexed
                 var (memberRow, emailRow) = MemberStore.Rows(member, stored.EmailId);
                 await sessions.InsertAsync(entity, stored, ReferenceEquals(member, stored.Member) ? null : memberRow, emailRow, ct,

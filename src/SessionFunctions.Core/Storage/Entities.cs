@@ -48,8 +48,7 @@ internal sealed class SessionEntity : TableRow
     public byte[] TokenHash { get; set; } = [];
     public string Factors { get; set; } = "[]";
     public string CustomClaims { get; set; } = "{}";
-    /// <summary>The member as it was when the session was written; member changes rewrite their sessions.</summary>
-    public string Member { get; set; } = "";
+    // No copy of the member: it is read from its own row on every use, so a change or deletion shows at once.
 }
 
 /// <summary>An expiry index row: partition = the minute the session was due to expire, row = organization|session.</summary>

@@ -13,8 +13,11 @@ internal static class Keys
     public const string OrganizationsPartition = "organizations";
 
     public static string Organization(string organizationId) => "id|" + organizationId;
-    public static string Slug(string slug) => "slug|" + slug.ToLowerInvariant();
-    public static string OrganizationExternalId(string externalId) => "extid|" + Hash(externalId);
+    /// <summary>
+    /// The one name index of organizations: slugs and external ids share it, compared with ASCII case folded, so a
+    /// name can never lead to two organizations.
+    /// </summary>
+    public static string OrganizationName(string name) => "name|" + Hash(Identity.AsciiCase.Fold(name));
 
     public static string Member(Guid member) => "member|" + member.ToString("N");
     /// <summary>The member row of a parsed member id (its last 32 characters are the member key).</summary>

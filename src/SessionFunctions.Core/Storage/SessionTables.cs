@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Diagnostics;
@@ -17,7 +18,7 @@ public sealed class SessionTables
     internal TableClient Members { get; }
     internal TableClient Expiry { get; }
 
-    public SessionTables(IOptions<StorageOptions> options, TokenCredential credential)
+    public SessionTables(IOptions<StorageOptions> options, TokenCredential credential, IEnumerable<TablePipelinePolicy> policies)
     {
         var o = options.Value;
         var clientOptions = new TableClientOptions();
@@ -25,6 +26,7 @@ public sealed class SessionTables
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         clientOptions.AddPolicy(TableRoundTripPolicy.Instance, HttpPipelinePosition.PerRetry);
+        foreach (var extra in policies) clientOptions.AddPolicy(extra.Policy, extra.Position);
         var service = string.IsNullOrWhiteSpace(o.ConnectionString)
             ? new TableServiceClient(o.TableServiceUri!, credential, clientOptions)
             : new TableServiceClient(o.ConnectionString, clientOptions);
@@ -46,3 +48,6 @@ public sealed class SessionTables
             await table.DeleteAsync(ct);
     }
 }
+
+/// <summary>An extra Azure.Core policy for the table clients, registered in DI (the tests inject storage faults with it).</summary>
+public sealed record TablePipelinePolicy(HttpPipelinePolicy Policy, HttpPipelinePosition Position = HttpPipelinePosition.PerCall);
