@@ -26,8 +26,10 @@ public static class SessionApiRoutes
     {
         routes.MapPost(Organizations, SessionApi.CreateOrganization);
         routes.MapGet(Organization, (HttpContext c, string organization_id) => SessionApi.GetOrganization(c, organization_id));
+        routes.MapPut(Organization, (HttpContext c, string organization_id) => SessionApi.UpdateOrganization(c, organization_id));
         routes.MapPost(Members, (HttpContext c, string organization_id) => SessionApi.CreateMember(c, organization_id));
         routes.MapGet(MemberLookup, (HttpContext c, string organization_id) => SessionApi.GetMember(c, organization_id));
+        routes.MapPut(Member, (HttpContext c, string organization_id, string member_id) => SessionApi.UpdateMember(c, organization_id, member_id));
         routes.MapDelete(Member, (HttpContext c, string organization_id, string member_id) => SessionApi.DeleteMember(c, organization_id, member_id));
         routes.MapGet(Sessions, SessionApi.ListSessions);
         routes.MapPost(Migrate, SessionApi.Migrate);

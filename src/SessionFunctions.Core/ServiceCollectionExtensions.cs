@@ -54,6 +54,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CreateMember>();
         services.AddSingleton<GetMember>();
         services.AddSingleton<DeleteMember>();
+        services.AddSingleton<UpdateOrganization>();
+        services.AddSingleton<UpdateMember>();
         services.AddSingleton<CreateMemberSession>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<IdempotentRequests>();

@@ -14,6 +14,25 @@ public sealed class CreateOrganizationBody
     public JsonObject? TrustedMetadata { get; set; }
 }
 
+public sealed class UpdateOrganizationBody
+{
+    public string? OrganizationName { get; set; }
+    public string? OrganizationSlug { get; set; }
+    public string? OrganizationExternalId { get; set; }
+    public string? OrganizationLogoUrl { get; set; }
+    public JsonObject? TrustedMetadata { get; set; }
+}
+
+public sealed class UpdateMemberBody
+{
+    public string? Name { get; set; }
+    public List<string>? Roles { get; set; }
+    public string? ExternalId { get; set; }
+    public JsonObject? TrustedMetadata { get; set; }
+    public JsonObject? UntrustedMetadata { get; set; }
+    public bool? IsBreakglass { get; set; }
+}
+
 public sealed class CreateMemberBody
 {
     public string? EmailAddress { get; set; }

@@ -130,6 +130,26 @@ public sealed class LegacyProviderTests(LegacyProviderTests.ProvidersServer serv
     }
 
     [Fact]
+    public async Task An_organization_update_moves_it_to_another_provider_at_once_on_this_instance()
+    {
+        var organizationId = await server.OrganizationOnAsync("okta");
+        var email = $"cutover-{Guid.NewGuid():N}@example.com";
+        await server.NewMemberAsync(organizationId, email);
+        (await server.MigrateWithAsync(organizationId, server.Okta.IssueToken(email))).AssertOk(); // caches the organization
+
+        (await server.PutAsync($"/v1/b2b/organizations/{organizationId}", new { trusted_metadata = new { legacy_provider = "entra" } })).AssertOk();
+        var oktaToken = server.Okta.IssueToken(email);
+        var entraToken = server.Entra.TokenWithClaims(Claims(("upn", email)));
+
+        (await server.MigrateWithAsync(organizationId, oktaToken)).AssertError(400, "migrate_from_external_unexpected_response"); // sent to Entra, unknown there
+        (await server.MigrateWithAsync(organizationId, entraToken)).AssertOk();
+        Assert.Equal(0, CallsWith(server.Okta, oktaToken));
+        Assert.Equal(1, CallsWith(server.Entra, oktaToken));
+
+        (await server.PutAsync($"/v1/b2b/organizations/{organizationId}", new { trusted_metadata = new { legacy_provider = "gone" } })).AssertError(400, "invalid_legacy_provider");
+    }
+
+    [Fact]
     public async Task Provider_names_ignore_case_as_configuration_keys_do()
     {
         var organizationId = await server.OrganizationOnAsync("OKTA");
