@@ -87,6 +87,8 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
         }
         foreach (var (method, path) in new[] { (HttpMethod.Put, "/v1/b2b/organizations"), (HttpMethod.Patch, "/v1/b2b/sessions/migrate"), (HttpMethod.Get, "/v1/b2b/sessions/revoke"), (HttpMethod.Delete, "/v1/b2b/sessions"), (HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/member"), (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}") })
             yield return new("wrong verb", method, path);
+        for (var i = 0; i < 30; i++) // a flood of wrong credentials from one address: 401s, then that address's 429s
+            yield return new("wrong credentials flood", HttpMethod.Post, "/v1/b2b/sessions/authenticate", "{}", RawAuthorization: "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"project-test-flood:guess-{i}")));
         yield return new("unknown route", HttpMethod.Get, "/v1/b2b/sessions/migrate/../../etc/passwd");
         yield return new("query repeated", HttpMethod.Get, $"/v1/b2b/sessions?organization_id={organizationId}&organization_id={organizationId}&member_id={memberId}");
     }
@@ -96,7 +98,7 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
     {
         var organizationId = await server.NewOrganizationAsync();
         var memberId = await server.NewMemberAsync(organizationId, "target@example.com");
-        var corpus = Corpus(organizationId, memberId).ToList();
+        var corpus = Corpus(organizationId, memberId).Concat(await SignedJwtCorpusAsync()).ToList();
         Assert.True(corpus.Count >= 200, $"the corpus has only {corpus.Count} requests");
         var before = await server.AllRowsAsync();
         var errorLines = ErrorLines().Count;
@@ -122,6 +124,28 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
         Assert.True(failures.Count == 0, $"{failures.Count} of {corpus.Count} answers were not Stytch-shaped 4xx:\n" + string.Join("\n", failures));
         Assert.Equal(before, await server.AllRowsAsync());
         Assert.Equal([], ErrorLines().Skip(errorLines)); // a client's mistake is never an Error in the log
+    }
+
+    /// <summary>Session JWTs signed with the server's own key whose claims are wrong: refused before anything is written.</summary>
+    private async Task<List<BadRequest>> SignedJwtCorpusAsync()
+    {
+        var jwt = (await server.NewSessionAsync()).Session.Str("session_jwt");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var flaws = new (string Name, Action<System.Text.Json.Nodes.JsonObject> Edit)[]
+        {
+            ("no exp", p => p.Remove("exp")), ("no iat", p => p.Remove("iat")), ("no nbf", p => p.Remove("nbf")),
+            ("exp as a string", p => p["exp"] = (now + 300).ToString()), ("nbf an hour ahead", p => { p["nbf"] = now + 3600; p["exp"] = now + 3900; }),
+            ("exp before iat", p => p["exp"] = now - 600), ("another audience", p => p["aud"] = new System.Text.Json.Nodes.JsonArray("project-test-other")),
+            ("another issuer", p => p["iss"] = "stytch.com/project-test-other"), ("no session claim", p => p.Remove("https://stytch.com/session")),
+        };
+        var requests = new List<BadRequest>();
+        foreach (var (name, edit) in flaws)
+        {
+            var bad = await Jwts.ResignAsync(server, jwt, edit);
+            requests.Add(new($"signed jwt, {name}", HttpMethod.Post, "/v1/b2b/sessions/authenticate", JsonSerializer.Serialize(new { session_jwt = bad, session_duration_minutes = 600 })));
+            requests.Add(new($"signed jwt, {name}", HttpMethod.Post, "/v1/b2b/sessions/revoke", JsonSerializer.Serialize(new { session_jwt = bad })));
+        }
+        return requests;
     }
 
     private List<string> ErrorLines() => server.Logs.Lines.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
