@@ -12,9 +12,9 @@ using SessionFunctions.Core.Json;
 namespace SessionFunctions.Api.Http;
 
 /// <summary>
-/// Runs one API call, the same way in every host: start the cost counter, check Basic auth, then the rate limits, call the handler,
-/// write its JSON, and turn every failure into Stytch's error envelope. Storage that does not answer is a 503; a
-/// failure nobody anticipated is a logged 500 that names nothing internal.
+/// Runs one API call, the same way in every host: start the cost counter, check Basic auth, then the rate limits, call
+/// the handler, write its JSON, and turn every failure into Stytch's error envelope. Storage that does not answer is a
+/// 503; a failure nobody anticipated is a logged 500 that names nothing internal.
 /// </summary>
 public static class ApiHandler
 {

@@ -11,18 +11,19 @@ public sealed class RateLimitTests
 {
     private const string Authenticate = "/v1/b2b/sessions/authenticate";
 
-    private sealed class Limited(int projectPermits, int clientPermits, int failedAuthenticationPermits) : ServerFixture
+    private sealed class Limited(int projectPermits, int clientPermits, int? failedAuthenticationPermits) : ServerFixture
     {
         protected override void Configure(IDictionary<string, string?> settings)
         {
             settings["Api:RateLimit:ProjectPermits"] = projectPermits.ToString();
             settings["Api:RateLimit:ClientPermits"] = clientPermits.ToString();
-            settings["Api:RateLimit:FailedAuthenticationPermits"] = failedAuthenticationPermits.ToString();
+            if (failedAuthenticationPermits is { } failures) settings["Api:RateLimit:FailedAuthenticationPermits"] = failures.ToString();
             settings["Api:RateLimit:Window"] = "00:10:00"; // nothing refills during the test
         }
     }
 
-    private static async Task WithServerAsync(int projectPermits, int clientPermits, Func<ServerFixture, Task> test, int failedAuthenticationPermits = 0)
+    /// <param name="failedAuthenticationPermits">null leaves the default.</param>
+    private static async Task WithServerAsync(int projectPermits, int clientPermits, Func<ServerFixture, Task> test, int? failedAuthenticationPermits = 0)
     {
         var server = new Limited(projectPermits, clientPermits, failedAuthenticationPermits);
         await server.InitializeAsync();
@@ -120,22 +121,18 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Failed_authentication_is_limited_by_default()
-    {
-        var server = new ServerFixture();
-        await server.InitializeAsync();
-        try
+    public async Task Failed_authentication_is_limited_by_default() =>
+        await WithServerAsync(projectPermits: 0, clientPermits: 0, failedAuthenticationPermits: null, test: async server =>
         {
             var limit = server.Service<IOptions<ApiOptions>>().Value.RateLimit.FailedAuthenticationPermits;
             Assert.InRange(limit, 1, 100);
             var calls = new List<ApiCall>();
-            // A default window (one second) may refill once during the loop, hardly twice: 2 × limit + 1 calls must overflow.
-            for (var i = 0; i <= 2 * limit; i++) calls.Add(await server.PostAsync(Authenticate, new { session_token = "x" }, server.Anonymous));
-            Assert.Contains(calls, c => c.ErrorType == "too_many_requests");
+            for (var i = 0; i <= limit; i++) calls.Add(await server.PostAsync(Authenticate, new { session_token = "x" }, server.Anonymous));
+
+            Assert.All(calls.Take(limit), c => c.AssertError(401, "unauthorized_credentials"));
+            calls[^1].AssertError(429, "too_many_requests");
             (await server.PostAsync(Authenticate, new { session_token = "x" })).AssertError(404, "session_not_found");
-        }
-        finally { await server.DisposeAsync(); }
-    }
+        });
 
     [Fact]
     public void A_negative_failed_authentication_limit_is_refused_at_start_up()
