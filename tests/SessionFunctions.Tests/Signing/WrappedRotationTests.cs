@@ -49,9 +49,11 @@ public sealed class WrappedRotationTests
 
             await MoveClocksAsync(servers, next - TimeSpan.FromMinutes(1));
             var beforeRotation = await MintAsync(a, organizationId);
+            Assert.Equal(oldKid, Kid(beforeRotation)); // published for a full lead before any instance signs with it
 
-            // The period begins: both sign with the new key, both still publish the old one, each verifies the other's JWTs.
-            await MoveClocksAsync(servers, next + TimeSpan.FromMinutes(1));
+            // The new key signs from one full lead after it was made (a minute into the lead: next + 1 min). Both sign
+            // with it, both still publish the old one, and each verifies the other's JWTs.
+            await MoveClocksAsync(servers, next + TimeSpan.FromMinutes(2));
             var fromA = await MintAsync(a, organizationId);
             var fromB = await MintAsync(b, organizationId);
 
