@@ -26,8 +26,8 @@ public class ServerFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
-    public string ProjectId { get; } = "project-test-" + Guid.NewGuid();
-    public string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
+    public virtual string ProjectId { get; } = "project-test-" + Guid.NewGuid();
+    public virtual string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
     public string TablePrefix { get; } = TestStorage.NewTablePrefix();
     public FakeTimeProvider? Clock { get; private set; }
     protected string WorkDirectory => _keyDirectory;
