@@ -42,15 +42,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SessionLocator>();
         services.AddSingleton<LiveSessions>();
 
-        // The typed client's own timeout is off: UserInfoClient applies Sessions__UserInfoTimeout per call.
-        // The legacy token travels in its Authorization header: never let HttpClient logging print header values.
-        services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).RedactLoggedHeaders(_ => true);
+        // The typed client's own timeout is off: UserInfoClient applies each provider's timeout per call.
+        // The legacy token travels in its Authorization header: never let HttpClient logging print header values,
+        // and never follow a redirect (the token would go wherever the provider, or whoever answers for it, says).
+        services.AddSingleton<LegacyProviders>();
+        services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RedactLoggedHeaders(_ => true);
 
         services.AddSingleton<CreateOrganization>();
         services.AddSingleton<CreateMember>();
         services.AddSingleton<GetMember>();
         services.AddSingleton<DeleteMember>();
+        services.AddSingleton<UpdateOrganization>();
+        services.AddSingleton<UpdateMember>();
+        services.AddSingleton<CreateMemberSession>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<MigrateSession>();
+        services.AddSingleton<ExchangeSession>();
         services.AddSingleton<AuthenticateSession>();
         services.AddSingleton<ListSessions>();
         services.AddSingleton<RevokeSessions>();

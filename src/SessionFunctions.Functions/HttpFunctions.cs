@@ -23,6 +23,12 @@ public static class HttpFunctions
         string organization_id) =>
         SessionApi.GetOrganization(req.HttpContext, organization_id);
 
+    [Function("UpdateOrganization")]
+    public static Task UpdateOrganization(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Organization)] HttpRequest req,
+        string organization_id) =>
+        SessionApi.UpdateOrganization(req.HttpContext, organization_id);
+
     [Function("CreateMember")]
     public static Task CreateMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Members)] HttpRequest req,
@@ -34,6 +40,13 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.MemberLookup)] HttpRequest req,
         string organization_id) =>
         SessionApi.GetMember(req.HttpContext, organization_id);
+
+    [Function("UpdateMember")]
+    public static Task UpdateMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Member)] HttpRequest req,
+        string organization_id,
+        string member_id) =>
+        SessionApi.UpdateMember(req.HttpContext, organization_id, member_id);
 
     [Function("DeleteMember")]
     public static Task DeleteMember(
@@ -56,6 +69,11 @@ public static class HttpFunctions
     public static Task AuthenticateSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Authenticate)] HttpRequest req) =>
         SessionApi.Authenticate(req.HttpContext);
+
+    [Function("ExchangeSession")]
+    public static Task ExchangeSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) =>
+        SessionApi.Exchange(req.HttpContext);
 
     [Function("RevokeSessions")]
     public static Task RevokeSessions(

@@ -1,6 +1,7 @@
 // Drives the official Stytch Node SDK (npm "stytch", pinned in package.json) against this service.
 // Run by tests/SessionFunctions.Tests/Compatibility/StytchNodeSdkTests.cs, which starts the server over HTTPS and
-// passes: BASE_URL, PROJECT_ID, SECRET, ORGANIZATION_ID, MEMBER_ID, LEGACY_TOKEN (and NODE_EXTRA_CA_CERTS).
+// passes: BASE_URL, PROJECT_ID, SECRET, ORGANIZATION_ID, MEMBER_ID, LEGACY_TOKEN, OTHER_ORGANIZATION_ID and OTHER_MEMBER_ID
+// (a pending member with the same email in a second organization), and NODE_EXTRA_CA_CERTS.
 // Prints one JSON line: {"ok": true, "checks": [...]} or {"ok": false, "failed": "...", "error": "..."}.
 import * as stytch from "stytch";
 import assert from "node:assert/strict";
@@ -53,6 +54,41 @@ await check("sessions.getJWKS", async () => {
   const r = await client.sessions.getJWKS({ project_id: env.PROJECT_ID });
   assert.equal(r.keys.length, 1);
   assert.equal(r.keys[0].alg, "RS256");
+});
+await check("organizations.update", async () => {
+  const r = await client.organizations.update({ organization_id: env.ORGANIZATION_ID, organization_name: "Renamed by the SDK", trusted_metadata: { legacy_provider: "default", plan: "gold" } });
+  assert.equal(r.organization.organization_name, "Renamed by the SDK");
+  assert.deepEqual(r.organization.trusted_metadata, { legacy_provider: "default", plan: "gold" });
+  const got = await client.organizations.get({ organization_id: env.ORGANIZATION_ID });
+  assert.equal(got.organization.organization_name, "Renamed by the SDK");
+  await assert.rejects(client.organizations.update({ organization_id: env.ORGANIZATION_ID, trusted_metadata: { legacy_provider: "nope" } }),
+    (e) => e.status_code === 400 && e.error_type === "invalid_legacy_provider");
+});
+await check("organizations.members.update (roles show in the next authenticate)", async () => {
+  const r = await client.organizations.members.update({ organization_id: env.ORGANIZATION_ID, member_id: env.MEMBER_ID, name: "SDK User", roles: ["billing"] });
+  assert.equal(r.member.name, "SDK User");
+  assert.deepEqual(r.member.roles.map((role) => role.role_id), ["stytch_member", "billing"]);
+  const a = await client.sessions.authenticate({ session_token: migrated.session_token });
+  assert.deepEqual(a.member_session.roles, ["stytch_member", "billing"]);
+  const s = await client.sessions.authenticateJwtLocal({ session_jwt: a.session_jwt });
+  assert.deepEqual(s.roles, ["stytch_member", "billing"]);
+});
+await check("sessions.exchange", async () => {
+  const r = await client.sessions.exchange({ organization_id: env.OTHER_ORGANIZATION_ID, session_token: migrated.session_token, session_duration_minutes: 30 });
+  assert.equal(r.status_code, 200);
+  assert.equal(r.member_authenticated, true);
+  assert.equal(r.intermediate_session_token, "");
+  assert.equal(r.member_id, env.OTHER_MEMBER_ID);
+  assert.equal(r.member.status, "active");
+  assert.equal(r.member_session.organization_id, env.OTHER_ORGANIZATION_ID);
+  const s = await client.sessions.authenticateJwtLocal({ session_jwt: r.session_jwt });
+  assert.equal(s.organization_id, env.OTHER_ORGANIZATION_ID);
+  const original = await client.sessions.authenticate({ session_token: migrated.session_token });
+  assert.equal(original.member_session.organization_id, env.ORGANIZATION_ID); // the original session stays valid
+});
+await check("sessions.exchange into an unknown organization is a StytchError 404", async () => {
+  await assert.rejects(client.sessions.exchange({ organization_id: "no-such-organization", session_token: migrated.session_token }),
+    (e) => e.status_code === 404 && e.error_type === "organization_not_found");
 });
 await check("sessions.revoke then authenticate fails with a StytchError", async () => {
   await client.sessions.revoke({ member_session_id: migrated.member_session.member_session_id });

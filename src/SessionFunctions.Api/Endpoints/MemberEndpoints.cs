@@ -20,6 +20,14 @@ internal static class MemberEndpoints
         return new MemberResponse(r.RequestId, stored.Member.MemberId, stored.Member, organization);
     }
 
+    public static async Task<object> Update(ApiRequest r, string organizationId, string memberId)
+    {
+        var body = await r.ReadJsonAsync<UpdateMemberBody>();
+        var (member, organization) = await r.Service<UpdateMember>().RunAsync(new UpdateMemberCommand(
+            organizationId, memberId, body.Name, body.Roles, body.ExternalId, body.TrustedMetadata, body.UntrustedMetadata, body.IsBreakglass), r.Aborted);
+        return new MemberResponse(r.RequestId, member.MemberId, member, organization);
+    }
+
     public static async Task<object> Delete(ApiRequest r, string organizationId, string memberId) =>
         new DeleteMemberResponse(r.RequestId, await r.Service<DeleteMember>().RunAsync(organizationId, memberId, r.Aborted));
 }

@@ -1,6 +1,7 @@
 using SessionFunctions.Api.Http;
 using SessionFunctions.Core.Features;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Api.Endpoints;
 
@@ -9,9 +10,18 @@ internal static class OrganizationEndpoints
     public static async Task<object> Create(ApiRequest r)
     {
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
+        r.Service<LegacyProviders>().Check(body.TrustedMetadata); // a provider name is checked when written, never at migrate time
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
             body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
+        return new OrganizationResponse(r.RequestId, organization);
+    }
+
+    public static async Task<object> Update(ApiRequest r, string organizationId)
+    {
+        var body = await r.ReadJsonAsync<UpdateOrganizationBody>();
+        var organization = await r.Service<UpdateOrganization>().RunAsync(new UpdateOrganizationCommand(
+            organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 

@@ -14,6 +14,25 @@ public sealed class CreateOrganizationBody
     public JsonObject? TrustedMetadata { get; set; }
 }
 
+public sealed class UpdateOrganizationBody
+{
+    public string? OrganizationName { get; set; }
+    public string? OrganizationSlug { get; set; }
+    public string? OrganizationExternalId { get; set; }
+    public string? OrganizationLogoUrl { get; set; }
+    public JsonObject? TrustedMetadata { get; set; }
+}
+
+public sealed class UpdateMemberBody
+{
+    public string? Name { get; set; }
+    public List<string>? Roles { get; set; }
+    public string? ExternalId { get; set; }
+    public JsonObject? TrustedMetadata { get; set; }
+    public JsonObject? UntrustedMetadata { get; set; }
+    public bool? IsBreakglass { get; set; }
+}
+
 public sealed class CreateMemberBody
 {
     public string? EmailAddress { get; set; }
@@ -32,6 +51,16 @@ public sealed class MigrateBody
     public string? OrganizationId { get; set; }
     public int? SessionDurationMinutes { get; set; }
     public JsonObject? SessionCustomClaims { get; set; }
+}
+
+public sealed class ExchangeBody
+{
+    public string? OrganizationId { get; set; }
+    public string? SessionToken { get; set; }
+    public string? SessionJwt { get; set; }
+    public int? SessionDurationMinutes { get; set; }
+    public JsonObject? SessionCustomClaims { get; set; }
+    public string? Locale { get; set; }
 }
 
 public sealed class AuthenticateBody

@@ -11,10 +11,12 @@ internal static class SessionEndpoints
 {
     public static async Task<object> Migrate(ApiRequest r)
     {
+        var idempotencyKey = r.Context.Request.Headers["Idempotency-Key"];
+        if (idempotencyKey.Count > 1) throw new SessionException(ErrorTypes.InvalidIdempotencyKey);
         var body = await r.ReadJsonAsync<MigrateBody>();
         var result = await r.Service<MigrateSession>().RunAsync(new MigrateCommand(
             ApiRequest.Required(body.SessionToken, "session_token"), ApiRequest.Required(body.OrganizationId, "organization_id"),
-            body.SessionDurationMinutes, body.SessionCustomClaims), r.Aborted);
+            body.SessionDurationMinutes, body.SessionCustomClaims, idempotencyKey.Count == 0 ? null : idempotencyKey.ToString()), r.Aborted);
         return new MigrateResponse(r.RequestId, result.Member.MemberId, result.SessionToken, result.SessionJwt,
             result.Member, result.Organization, result.MemberSession);
     }
@@ -26,6 +28,16 @@ internal static class SessionEndpoints
             body.SessionToken, body.SessionJwt, body.SessionDurationMinutes, body.SessionCustomClaims), r.Aborted);
         return new AuthenticateResponse(r.RequestId, result.MemberSession, result.SessionToken, result.SessionJwt,
             result.Member, result.Organization);
+    }
+
+    public static async Task<object> Exchange(ApiRequest r)
+    {
+        var body = await r.ReadJsonAsync<ExchangeBody>();
+        var result = await r.Service<ExchangeSession>().RunAsync(new ExchangeCommand(
+            ApiRequest.Required(body.OrganizationId, "organization_id"), body.SessionToken, body.SessionJwt,
+            body.SessionDurationMinutes, body.SessionCustomClaims), r.Aborted);
+        return new ExchangeResponse(r.RequestId, result.Member.MemberId, result.SessionToken, result.SessionJwt, result.Member,
+            result.Organization, MemberAuthenticated: true, IntermediateSessionToken: "", result.MemberSession);
     }
 
     public static async Task<object> List(ApiRequest r) =>

@@ -29,6 +29,7 @@ public static class ErrorTypes
     public static readonly ErrorType DuplicateMemberEmail = new("duplicate_member_email", ErrorKind.BadRequest, "A member with this email already exists in the organization.");
     public static readonly ErrorType DuplicateMemberExternalId = new("duplicate_member_external_id", ErrorKind.BadRequest, "A member with this external id already exists in the organization.");
     public static readonly ErrorType InvalidMemberGetFields = new("invalid_member_get_fields", ErrorKind.BadRequest, "Pass exactly one of member_id or email_address.");
+    public static readonly ErrorType UnknownLegacyProvider = new("invalid_legacy_provider", ErrorKind.BadRequest, "trusted_metadata.legacy_provider must be the name of a legacy provider configured on this service (Sessions__Providers__<name>).");
     public static readonly ErrorType MetadataTooLarge = new("metadata_too_large", ErrorKind.BadRequest, "trusted_metadata may not exceed 4 KB.");
 
     // Sessions.
@@ -51,4 +52,12 @@ public static class ErrorTypes
     public static readonly ErrorType MigrateMissingEmail = new("migrate_from_external_missing_userinfo", ErrorKind.BadRequest, "The external provider's UserInfo response has no email address.");
     public static readonly ErrorType MigrateUnverifiedEmail = new("oidc_response_unverified_email", ErrorKind.BadRequest, "The external provider reports that the email address is not verified.");
     public static readonly ErrorType MigrateEmailNotAMember = new("migrate_from_external_email_does_not_exist", ErrorKind.NotFound, "No member of the organization has the email address the external provider returned.");
+
+    // Idempotency-Key (IETF httpapi draft): a retried request gets the first answer again, or one of these.
+    public static readonly ErrorType InvalidIdempotencyKey = new("invalid_idempotency_key", ErrorKind.BadRequest, "The Idempotency-Key header must be sent once, as 16 to 255 printable ASCII characters (a UUID is a good key).");
+    public static readonly ErrorType IdempotencyKeyReused = new("idempotency_key_reused", ErrorKind.UnprocessableEntity, "This Idempotency-Key was already used with a different request. Use a new key for a new request.");
+    public static readonly ErrorType IdempotencyRequestInProgress = new("idempotency_request_in_progress", ErrorKind.Conflict, "A request with this Idempotency-Key is still being processed. Retry later.");
+
+    // Exchange (switch organization).
+    public static readonly ErrorType ExchangeIntoSameOrganization = new("invalid_organization_id", ErrorKind.BadRequest, "organization_id names the organization the session already belongs to.");
 }

@@ -33,7 +33,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
             Name = c.Name ?? "",
             IsBreakglass = c.IsBreakglass,
             IsAdmin = roles.Contains(Model.Roles.Admin),
-            Roles = [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource("direct_assignment")]))],
+            Roles = Assigned(roles),
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
             UntrustedMetadata = Metadata.Validate(c.UntrustedMetadata),
             ExternalId = c.ExternalId,
@@ -44,7 +44,11 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         return (member, organization);
     }
 
-    private static List<string> ValidateRoles(IReadOnlyList<string> roles)
+    /// <summary>The member's roles: <c>stytch_member</c> (implicit) and the given ones, each directly assigned.</summary>
+    internal static IReadOnlyList<MemberRole> Assigned(List<string> roles) =>
+        [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource("direct_assignment")]))];
+
+    internal static List<string> ValidateRoles(IReadOnlyList<string> roles)
     {
         if (roles.Count > 50 || roles.Any(r => string.IsNullOrWhiteSpace(r) || r.Length > 128 || r.Any(char.IsControl)))
             throw new SessionException(ErrorTypes.InvalidArgument, "roles must be at most 50 role ids of 1 to 128 characters.");

@@ -19,13 +19,47 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
             errors.Add("Sessions__ProjectSecret is required.");
         else if (o.ProjectSecret.Length < 16)
             errors.Add("Sessions__ProjectSecret must be at least 16 characters.");
-        if (string.IsNullOrWhiteSpace(o.UserInfoUrl))
-            errors.Add("Sessions__UserInfoUrl is required (the legacy provider's OIDC UserInfo endpoint).");
-        else if (!Uri.TryCreate(o.UserInfoUrl, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttps && u.Scheme != Uri.UriSchemeHttp))
-            errors.Add($"Sessions__UserInfoUrl must be an absolute http(s) URL; got '{o.UserInfoUrl}'.");
         if (o.UserInfoTimeout <= TimeSpan.Zero || o.UserInfoTimeout > TimeSpan.FromMinutes(1))
             errors.Add("Sessions__UserInfoTimeout must be between 00:00:00.001 and 00:01:00.");
+        ValidateProviders(o, errors);
+        if (o.OrganizationCacheDuration < TimeSpan.Zero || o.OrganizationCacheDuration > TimeSpan.FromMinutes(5))
+            errors.Add("Sessions__OrganizationCacheDuration must be between 00:00:00 and 00:05:00 (how long other instances may see an organization as it was before an update).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateProviders(SessionsOptions o, List<string> errors)
+    {
+        var hasDefault = o.Providers.ContainsKey(SessionsOptions.DefaultProvider);
+        if (!string.IsNullOrWhiteSpace(o.UserInfoUrl) && hasDefault)
+            errors.Add("Sessions__UserInfoUrl and Sessions__Providers__default__UserInfoUrl both name the default provider; set only one.");
+        else if (string.IsNullOrWhiteSpace(o.UserInfoUrl) && !hasDefault)
+            errors.Add("Sessions__UserInfoUrl (or Sessions__Providers__default__UserInfoUrl) is required (the legacy provider's OIDC UserInfo endpoint).");
+        else if (!hasDefault)
+            ValidateUrl("Sessions__UserInfoUrl", o.UserInfoUrl, errors);
+        foreach (var (name, p) in o.Providers)
+        {
+            var prefix = $"Sessions__Providers__{name}__";
+            if (name.Length is < 1 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                errors.Add($"Sessions__Providers__<name>: a provider name must be 1 to 64 letters, digits, - or _; got '{name}'.");
+            ValidateUrl(prefix + "UserInfoUrl", p.UserInfoUrl, errors);
+            if (p.EmailClaim.Length is < 1 or > 128 || p.EmailClaim.Any(char.IsControl))
+                errors.Add($"{prefix}EmailClaim must be the name of a JSON member (1 to 128 characters).");
+            if (!UserInfo.LegacyProvider.TryParseEmailVerified(p.EmailVerified, out _))
+                errors.Add($"{prefix}EmailVerified must be Required or Trusted; got '{p.EmailVerified}'.");
+            if (p.Timeout is { } t && (t <= TimeSpan.Zero || t > TimeSpan.FromMinutes(1)))
+                errors.Add($"{prefix}Timeout must be between 00:00:00.001 and 00:01:00.");
+        }
+    }
+
+    /// <summary>An absolute https URL; plain http only on loopback (a local stand-in provider).</summary>
+    private static void ValidateUrl(string setting, string url, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            errors.Add($"{setting} is required (the legacy provider's OIDC UserInfo endpoint).");
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || !(u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp && u.IsLoopback))
+            errors.Add($"{setting} must be an absolute https URL (http only on loopback); got '{url}'.");
+        else if (!string.IsNullOrEmpty(u.UserInfo))
+            errors.Add($"{setting} must not carry credentials in the URL.");
     }
 }
 

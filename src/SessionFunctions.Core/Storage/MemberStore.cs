@@ -50,6 +50,37 @@ public sealed class MemberStore(SessionTables tables)
         }
     }
 
+    /// <summary>
+    /// Rewrites both member rows, conditional on the ETags they were read with, and moves the external-id pointer when it
+    /// changed, in one transaction: an external id another member holds fails it whole (duplicate_member_external_id).
+    /// </summary>
+    internal async Task UpdateAsync(StoredMember byId, StoredMember byEmail, Member updated, CancellationToken ct)
+    {
+        var (memberRow, emailRow) = Rows(updated, byId.EmailId);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, memberRow, byId.ETag),
+            new(TableTransactionActionType.UpdateReplace, emailRow, byEmail.ETag),
+        };
+        var (before, after) = (byId.Member.ExternalId, updated.ExternalId);
+        if (before != after && after is not null)
+            actions.Add(new(TableTransactionActionType.Add, new PointerEntity { PartitionKey = updated.OrganizationId, RowKey = Keys.MemberExternalId(after), Target = updated.MemberId }));
+        if (before != after && before is not null)
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(updated.OrganizationId, Keys.MemberExternalId(before)), ETag.All));
+        try
+        {
+            await tables.Members.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            throw new SessionException(ErrorTypes.DuplicateMemberExternalId);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            throw new RowChangedException(e);
+        }
+    }
+
     public async Task<StoredMember?> GetAsync(string organizationId, Guid memberKey, CancellationToken ct) =>
         await ReadAsync(organizationId, Keys.Member(memberKey), ct);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,51 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
                 : ErrorTypes.OrganizationSlugAlreadyUsed);
         }
         Remember(organization.OrganizationId, organization);
+    }
+
+    /// <summary>The stored organization with its row's ETag, for a conditional update; never from cache.</summary>
+    internal async Task<(Organization Organization, ETag ETag)?> ReadForUpdateAsync(string organizationId, CancellationToken ct)
+    {
+        var row = await tables.Organizations.GetEntityIfExistsAsync<OrganizationEntity>(Keys.OrganizationsPartition, Keys.Organization(organizationId), cancellationToken: ct);
+        return row.HasValue ? (JsonSerializer.Deserialize<Organization>(row.Value!.Payload, SessionJson.Options)!, row.Value.ETag) : null;
+    }
+
+    /// <summary>
+    /// Replaces the organization (if its row still has <paramref name="etag"/>) and moves its name index rows, in one
+    /// transaction: a new slug or external id that already names another organization fails it whole. This instance's
+    /// cache forgets the old names at once; other instances within <c>Sessions__OrganizationCacheDuration</c>.
+    /// </summary>
+    internal async Task UpdateAsync(Organization before, Organization after, ETag etag, CancellationToken ct)
+    {
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, new OrganizationEntity
+            {
+                PartitionKey = Keys.OrganizationsPartition, RowKey = Keys.Organization(after.OrganizationId),
+                Payload = JsonSerializer.Serialize(after, SessionJson.Options),
+            }, etag),
+        };
+        var (oldNames, newNames) = (Names(before), Names(after));
+        var added = newNames.Where(n => oldNames.All(o => o.RowKey != n.RowKey)).ToList();
+        actions.AddRange(added.Select(n => new TableTransactionAction(TableTransactionActionType.Add, Pointer(n.RowKey, after.OrganizationId))));
+        actions.AddRange(oldNames.Where(o => newNames.All(n => n.RowKey != o.RowKey))
+            .Select(o => new TableTransactionAction(TableTransactionActionType.Delete, Pointer(o.RowKey, before.OrganizationId), ETag.All)));
+        try
+        {
+            await tables.Organizations.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            var clash = e.FailedTransactionActionIndex is { } i and > 0 && i <= added.Count ? added[i - 1].Field : NameField.Slug;
+            throw new SessionException(clash == NameField.ExternalId ? ErrorTypes.OrganizationExternalIdAlreadyUsed : ErrorTypes.OrganizationSlugAlreadyUsed);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+        {
+            throw new RowChangedException(e);
+        }
+        foreach (var name in new[] { before.OrganizationSlug, before.OrganizationExternalId })
+            if (name is not null) cache.Remove(CacheKey(name));
+        Remember(after.OrganizationId, after);
     }
 
     internal enum NameField { Slug, ExternalId }

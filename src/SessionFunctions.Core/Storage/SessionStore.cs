@@ -14,9 +14,11 @@ public sealed class SessionStore(SessionTables tables)
     /// <summary>
     /// Writes a new session. The same transaction rewrites the member's email row against the ETag migrate read it
     /// with, so a member deleted (or changed) in between makes the whole write fail instead of leaving a session for
-    /// a deleted member. <paramref name="activated"/> replaces both member rows when migrate activates the member.
+    /// a deleted member. <paramref name="activated"/> replaces both member rows when migrate activates the member;
+    /// <paramref name="also"/> is one more row of the same partition (migrate's Idempotency-Key record).
     /// </summary>
-    internal async Task InsertAsync(SessionEntity session, StoredMember guard, MemberEntity? activatedMemberRow, MemberEntity guardRow, CancellationToken ct)
+    internal async Task InsertAsync(SessionEntity session, StoredMember guard, MemberEntity? activatedMemberRow, MemberEntity guardRow, CancellationToken ct,
+        TableTransactionAction? also = null)
     {
         var actions = new List<TableTransactionAction>
         {
@@ -25,6 +27,7 @@ public sealed class SessionStore(SessionTables tables)
         };
         if (activatedMemberRow is not null)
             actions.Add(new(TableTransactionActionType.UpdateReplace, activatedMemberRow, ETag.All));
+        if (also is not null) actions.Add(also);
         try
         {
             await tables.Members.SubmitTransactionAsync(actions, ct);

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Errors;
-using SessionFunctions.Core.Options;
 
 namespace SessionFunctions.Core.UserInfo;
 
@@ -15,18 +13,19 @@ public sealed record UserInfoResult(string Email, string? Subject);
 /// <summary>
 /// Calls the legacy provider's OIDC UserInfo endpoint (<c>GET</c>, <c>Authorization: Bearer &lt;legacy token&gt;</c>).
 /// A token the provider rejects (400, 401, 403) is the caller's problem: 400. A provider that is slow, unreachable,
-/// throttling or failing is not: 503 or 502, which a client may retry. The legacy token is never logged.
+/// throttling or failing is not: 503 or 502, which a client may retry. Redirects are not followed (the typed client's
+/// handler is registered with <c>AllowAutoRedirect = false</c>): a 3xx is a 502, so the token goes to the configured
+/// address and nowhere else. The legacy token is never logged.
 /// </summary>
-public sealed class UserInfoClient(HttpClient http, IOptions<SessionsOptions> options, ILogger<UserInfoClient> log)
+public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
 {
     public const int MaxResponseBytes = 64 * 1024;
 
-    public async Task<UserInfoResult> GetAsync(string legacyToken, CancellationToken ct)
+    public async Task<UserInfoResult> GetAsync(LegacyProvider provider, string legacyToken, CancellationToken ct)
     {
-        var o = options.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(o.UserInfoTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, o.UserInfoUrl);
+        timeout.CancelAfter(provider.Timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, provider.UserInfoUrl);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", legacyToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         RequestCosts.AddUserInfoCall();
@@ -35,16 +34,16 @@ public sealed class UserInfoClient(HttpClient http, IOptions<SessionsOptions> op
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode) throw Failure(response.StatusCode);
             var body = await ReadLimitedAsync(response.Content, timeout.Token);
-            return Parse(body);
+            return Parse(body, provider.EmailClaim, provider.EmailVerifiedRequired);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            log.LogWarning("UserInfo endpoint did not answer within {Timeout}.", o.UserInfoTimeout);
-            throw new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The UserInfo endpoint did not answer within {o.UserInfoTimeout.TotalSeconds:0.###} s. Please retry.");
+            log.LogWarning("UserInfo endpoint of provider {Provider} did not answer within {Timeout}.", provider.Name, provider.Timeout);
+            throw new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The UserInfo endpoint did not answer within {provider.Timeout.TotalSeconds:0.###} s. Please retry.");
         }
         catch (HttpRequestException e)
         {
-            log.LogWarning("UserInfo endpoint could not be reached: {Error}", e.HttpRequestError);
+            log.LogWarning("UserInfo endpoint of provider {Provider} could not be reached: {Error}", provider.Name, e.HttpRequestError);
             throw new SessionException(ErrorTypes.MigrateProviderUnavailable);
         }
     }
@@ -79,7 +78,13 @@ public sealed class UserInfoClient(HttpClient http, IOptions<SessionsOptions> op
     private static SessionException TooLarge() =>
         new(ErrorTypes.MigrateProviderError, $"The UserInfo response is larger than {MaxResponseBytes / 1024} KB.");
 
-    internal static UserInfoResult Parse(byte[] body)
+    /// <summary>
+    /// Reads the email from <paramref name="emailClaim"/> and checks <c>email_verified</c>: it must be JSON <c>true</c> or
+    /// the string <c>"true"</c> (exactly; Cognito sends strings). Any other value (<c>false</c>, <c>null</c>, <c>0</c>,
+    /// <c>"TRUE"</c>, <c>"yes"</c>) is refused; an absent claim is refused unless the provider is configured
+    /// <c>Trusted</c>.
+    /// </summary>
+    internal static UserInfoResult Parse(byte[] body, string emailClaim = "email", bool emailVerifiedRequired = true)
     {
         JsonDocument document;
         try { document = JsonDocument.Parse(body); }
@@ -89,17 +94,18 @@ public sealed class UserInfoClient(HttpClient http, IOptions<SessionsOptions> op
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new SessionException(ErrorTypes.MigrateProviderError, "The UserInfo response is not a JSON object.");
-            if (!root.TryGetProperty("email", out var email) || email.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(email.GetString()))
+            if (!root.TryGetProperty(emailClaim, out var email) || email.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(email.GetString()))
                 throw new SessionException(ErrorTypes.MigrateMissingEmail);
-            if (root.TryGetProperty("email_verified", out var verified) && IsFalse(verified))
-                throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
+            var verified = root.TryGetProperty("email_verified", out var claim)
+                ? IsTrue(claim)
+                : !emailVerifiedRequired;
+            if (!verified) throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
             var subject = root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
             return new UserInfoResult(email.GetString()!, subject);
         }
     }
 
-    // Some providers send email_verified as the string "false" (AWS Cognito does).
-    private static bool IsFalse(JsonElement value) =>
-        value.ValueKind == JsonValueKind.False
-        || value.ValueKind == JsonValueKind.String && string.Equals(value.GetString(), "false", StringComparison.OrdinalIgnoreCase);
+    private static bool IsTrue(JsonElement value) =>
+        value.ValueKind == JsonValueKind.True
+        || value.ValueKind == JsonValueKind.String && value.ValueEquals("true"u8);
 }

@@ -6,7 +6,8 @@ namespace SessionFunctions.Tests.Compatibility;
 
 /// <summary>
 /// The official Stytch Node SDK, pointed at this service's base URL, just works: migrate, authenticate by token and by
-/// JWT (locally against our JWKS with jose, and remotely), list, JWKS, revoke, and its error parsing.
+/// JWT (locally against our JWKS with jose, and remotely), list, JWKS, organization and member updates, exchange, revoke,
+/// and its error parsing.
 /// The script is tests/compat/stytch-node-sdk.mjs; the SDK version is pinned in package.json.
 /// </summary>
 public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : IClassFixture<StytchNodeSdkTests.HttpsServer>
@@ -18,10 +19,12 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
     }
 
     [Fact]
-    public async Task The_official_node_sdk_migrates_authenticates_lists_and_revokes_against_this_service()
+    public async Task The_official_node_sdk_migrates_authenticates_updates_exchanges_lists_and_revokes_against_this_service()
     {
         var organizationId = await server.NewOrganizationAsync();
         var memberId = await server.NewMemberAsync(organizationId, "sdk.user@example.com");
+        var otherOrganizationId = await server.NewOrganizationAsync();
+        var otherMemberId = await server.NewMemberAsync(otherOrganizationId, "sdk.user@example.com", pending: true);
         var root = Repository.Root;
         var script = Path.Combine(root, "tests", "compat", "stytch-node-sdk.mjs");
         Repository.NodeModule("stytch");
@@ -32,6 +35,8 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
         start.Environment["SECRET"] = server.Secret;
         start.Environment["ORGANIZATION_ID"] = organizationId;
         start.Environment["MEMBER_ID"] = memberId;
+        start.Environment["OTHER_ORGANIZATION_ID"] = otherOrganizationId;
+        start.Environment["OTHER_MEMBER_ID"] = otherMemberId;
         start.Environment["LEGACY_TOKEN"] = server.UserInfo.IssueToken("SDK.User@example.com");
         start.Environment["NODE_EXTRA_CA_CERTS"] = server.AuthorityPem;
         using var node = Process.Start(start)!;
@@ -41,6 +46,6 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
 
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
         Assert.True(node.ExitCode == 0 && last.Contains("\"ok\":true"), $"the SDK script failed (exit {node.ExitCode}):\n{output}\n{errors}");
-        Assert.Equal(9, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
+        Assert.Equal(13, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
     }
 }

@@ -85,12 +85,53 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
             yield return new("bearer instead of basic", method, path, method == HttpMethod.Post ? "{}" : null, RawAuthorization: "Bearer abc");
             yield return new("garbage basic", method, path, method == HttpMethod.Post ? "{}" : null, RawAuthorization: "Basic %%%not-base64%%%");
         }
-        foreach (var (method, path) in new[] { (HttpMethod.Put, "/v1/b2b/organizations"), (HttpMethod.Patch, "/v1/b2b/sessions/migrate"), (HttpMethod.Get, "/v1/b2b/sessions/revoke"), (HttpMethod.Delete, "/v1/b2b/sessions"), (HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/member"), (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}") })
+        foreach (var (method, path) in new[] { (HttpMethod.Put, "/v1/b2b/organizations"), (HttpMethod.Patch, "/v1/b2b/sessions/migrate"), (HttpMethod.Get, "/v1/b2b/sessions/revoke"), (HttpMethod.Delete, "/v1/b2b/sessions"), (HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/member"), (HttpMethod.Patch, $"/v1/b2b/organizations/{organizationId}/members/{memberId}") })
             yield return new("wrong verb", method, path);
         for (var i = 0; i < 30; i++) // a flood of wrong credentials from one address: 401s, then that address's 429s
             yield return new("wrong credentials flood", HttpMethod.Post, "/v1/b2b/sessions/authenticate", "{}", RawAuthorization: "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"project-test-flood:guess-{i}")));
         yield return new("unknown route", HttpMethod.Get, "/v1/b2b/sessions/migrate/../../etc/passwd");
         yield return new("query repeated", HttpMethod.Get, $"/v1/b2b/sessions?organization_id={organizationId}&organization_id={organizationId}&member_id={memberId}");
+        foreach (var bad in Issue9Corpus(organizationId, memberId)) yield return bad;
+    }
+
+    /// <summary>Legacy tokens that are no bearer tokens, bad Idempotency-Keys, exchange, and the organization and member updates.</summary>
+    private static IEnumerable<BadRequest> Issue9Corpus(string organizationId, string memberId)
+    {
+        foreach (var token in new[] { "a\r\nb", "a\nb", "a\u0000b", "t\u00f6k", "a b", "\u2603", "Bearer x", "=" })
+            yield return new("non-token68 legacy token", HttpMethod.Post, "/v1/b2b/sessions/migrate", JsonSerializer.Serialize(new { session_token = token, organization_id = organizationId }));
+        foreach (var key in new[] { "short", new string('k', 256), "has spaces in the key!" })
+            yield return new("bad idempotency key", HttpMethod.Post, "/v1/b2b/sessions/migrate", JsonSerializer.Serialize(new { session_token = "t", organization_id = organizationId }), Header: ("Idempotency-Key", key));
+        var updates = new (HttpMethod Method, string Path, string[] StringFields, string[] ObjectFields, string InvalidJson)[]
+        {
+            (HttpMethod.Post, "/v1/b2b/sessions/exchange", ["organization_id", "session_token", "session_jwt"], ["session_custom_claims"], $"{{\"organization_id\":\"{organizationId}\",\"session_token\":\"nope\"}}"),
+            (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}", ["organization_name", "organization_slug", "organization_external_id"], ["trusted_metadata"], "{\"organization_slug\":\"x'y\"}"),
+            (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}", ["name", "external_id"], ["trusted_metadata", "untrusted_metadata"], "{\"roles\":[\"\"]}"),
+        };
+        foreach (var (method, path, strings, objects, invalidJson) in updates)
+        {
+            foreach (var json in BrokenJson) yield return new($"broken json {json}", method, path, json);
+            foreach (var field in strings)
+                foreach (var wrong in new[] { "5", "true", "[\"a\"]", "{\"a\":1}" })
+                    yield return new($"{field}={wrong}", method, path, $"{{\"{field}\":{wrong}}}");
+            foreach (var field in objects)
+                foreach (var wrong in new[] { "\"text\"", "[1,2]", "7" })
+                    yield return new($"{field}={wrong}", method, path, $"{{\"{field}\":{wrong}}}");
+            yield return new("duplicate keys", method, path, $"{{\"{strings[0]}\":\"a\",\"{strings[0]}\":\"b\"}}");
+            yield return new("huge body", method, path, $"{{\"{strings[0]}\":\"{new string('x', 70_000)}\"}}");
+            yield return new("control characters", method, path, $"{{\"{strings[0]}\":\"a\\u0000b\"}}");
+            yield return new("content type text/plain", method, path, invalidJson, "text/plain");
+            yield return new("no credentials", method, path, invalidJson, Authenticated: false);
+            yield return new("semantically invalid", method, path, invalidJson);
+        }
+        foreach (var metadata in new[] { "{\"legacy_provider\":\"nope\"}", "{\"legacy_provider\":null}", "{\"legacy_provider\":1}", "{\"big\":\"" + new string('m', 5000) + "\"}" })
+        {
+            yield return new("bad trusted_metadata", HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}", $"{{\"organization_name\":\"changed\",\"trusted_metadata\":{metadata}}}");
+            yield return new("bad trusted_metadata", HttpMethod.Post, "/v1/b2b/organizations", $"{{\"organization_name\":\"new\",\"trusted_metadata\":{metadata}}}");
+        }
+        foreach (var body in new[] { "{\"external_id\":\"member-test-00000000000000000000000000000000ffffffffffffffffffffffffffffffff\",\"name\":\"n\"}", "{\"roles\":[\"a\\u0001\"],\"name\":\"n\"}", "{\"name\":\"" + new string('n', 300) + "\"}" })
+            yield return new("bad member update", HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}", body);
+        yield return new("update of an unknown member", HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/member-test-nope", "{\"name\":\"n\"}");
+        yield return new("update of an unknown organization", HttpMethod.Put, "/v1/b2b/organizations/no-such-org", "{\"organization_name\":\"n\"}");
     }
 
     [Fact]

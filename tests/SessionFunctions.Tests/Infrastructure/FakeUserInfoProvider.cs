@@ -35,6 +35,12 @@ public sealed class FakeUserInfoProvider : IAsyncDisposable
             ? new Dictionary<string, object> { ["sub"] = "legacy|" + email, ["email"] = email, ["email_verified"] = v }
             : new Dictionary<string, object> { ["sub"] = "legacy|" + email, ["email"] = email }));
 
+    /// <summary>A fresh access token answered with 200 and exactly these claims (a custom email claim, no email_verified…).</summary>
+    public string TokenWithClaims(IReadOnlyDictionary<string, object?> claims) => Script(c => c.Response.WriteAsJsonAsync(claims));
+
+    /// <summary>A fresh access token answered with a 302 to <paramref name="location"/> (another provider, say).</summary>
+    public string TokenRedirectingTo(string location) => Script(c => { c.Response.Redirect(location); return Task.CompletedTask; });
+
     /// <summary>A fresh access token answered with this status and no body.</summary>
     public string TokenAnswering(int status) => Script(c => { c.Response.StatusCode = status; return Task.CompletedTask; });
 
@@ -44,7 +50,10 @@ public sealed class FakeUserInfoProvider : IAsyncDisposable
 
     /// <summary>A fresh access token whose answer comes only after <paramref name="delay"/>.</summary>
     public string SlowToken(string email, TimeSpan delay) =>
-        Script(async c => { await Task.Delay(delay, c.RequestAborted); await c.Response.WriteAsJsonAsync(new { email }); });
+        Script(async c => { await Task.Delay(delay, c.RequestAborted); await c.Response.WriteAsJsonAsync(new { email, email_verified = true }); });
+
+    /// <summary>How a token nobody scripted is answered (default: 401).</summary>
+    public Func<HttpContext, Task>? Fallback { get; set; }
 
     public string Script(Func<HttpContext, Task> answer)
     {
@@ -62,6 +71,7 @@ public sealed class FakeUserInfoProvider : IAsyncDisposable
         _calls.Enqueue((context.Request.Method, authorization));
         var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : "";
         if (_answers.TryGetValue(token, out var answer)) await answer(context);
+        else if (Fallback is { } fallback) await fallback(context);
         else context.Response.StatusCode = StatusCodes.Status401Unauthorized;
     }
 

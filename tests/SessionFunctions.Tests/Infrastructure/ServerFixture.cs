@@ -183,6 +183,8 @@ public class ServerFixture : IAsyncLifetime
     public async Task<ApiCall> GetAsync(string path, HttpClient? client = null) =>
         Remember(await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path)));
 
+    public async Task<ApiCall> PutAsync(string path, object body) => await ApiCall.ReadAsync(await Client.PutAsJsonAsync(path, body));
+
     public async Task<ApiCall> DeleteAsync(string path) => await ApiCall.ReadAsync(await Client.DeleteAsync(path));
 
     /// <summary>A new organization with a unique slug; returns its organization_id.</summary>

@@ -149,10 +149,11 @@ public sealed class MigrateErrorTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task An_answer_without_email_verified_is_accepted()
+    public async Task An_answer_without_email_verified_is_refused_unless_the_provider_is_trusted()
     {
         var (organizationId, email) = await MemberAsync();
-        (await MigrateWithTokenAsync(organizationId, server.UserInfo.IssueToken(email, emailVerified: null))).AssertOk();
+        (await StoresNothingAsync(() => MigrateWithTokenAsync(organizationId, server.UserInfo.IssueToken(email, emailVerified: null))))
+            .AssertError(400, "oidc_response_unverified_email");
     }
 
     [Fact]

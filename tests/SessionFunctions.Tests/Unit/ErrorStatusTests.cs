@@ -20,6 +20,8 @@ public sealed partial class ErrorStatusTests
         [ErrorKind.Unauthorized] = 401,
         [ErrorKind.NotFound] = 404,
         [ErrorKind.MethodNotAllowed] = 405,
+        [ErrorKind.Conflict] = 409,
+        [ErrorKind.UnprocessableEntity] = 422,
         [ErrorKind.PayloadTooLarge] = 413,
         [ErrorKind.UnsupportedMediaType] = 415,
         [ErrorKind.HeadersTooLarge] = 431,

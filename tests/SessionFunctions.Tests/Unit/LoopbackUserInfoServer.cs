@@ -22,7 +22,7 @@ public sealed class LoopbackUserInfoServer : IAsyncLifetime
     /// <summary>A JSON object with an email, padded to exactly <paramref name="bytes"/> bytes.</summary>
     public static byte[] JsonOfSize(int bytes)
     {
-        const string prefix = "{\"email\":\"ada@example.com\",\"pad\":\"";
+        const string prefix = "{\"email\":\"ada@example.com\",\"email_verified\":true,\"pad\":\"";
         return Encoding.UTF8.GetBytes(prefix + new string('x', bytes - prefix.Length - 2) + "\"}");
     }
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Errors;
-using SessionFunctions.Core.Options;
 using SessionFunctions.Core.UserInfo;
 using SessionFunctions.Tests.Infrastructure;
 
@@ -29,10 +28,13 @@ public sealed class UserInfoClientTests : IClassFixture<LoopbackUserInfoServer>,
         _loggers.Dispose();
     }
 
-    private UserInfoClient Client(string url, TimeSpan? timeout = null) => new(
-        _http,
-        Microsoft.Extensions.Options.Options.Create(new SessionsOptions { UserInfoUrl = url, UserInfoTimeout = timeout ?? TimeSpan.FromSeconds(5) }),
-        _loggers.CreateLogger<UserInfoClient>());
+    private ProviderClient Client(string url, TimeSpan? timeout = null) =>
+        new(new UserInfoClient(_http, _loggers.CreateLogger<UserInfoClient>()), new LegacyProvider("test", new Uri(url), "email", true, timeout ?? TimeSpan.FromSeconds(5)));
+
+    private sealed record ProviderClient(UserInfoClient Client, LegacyProvider Provider)
+    {
+        public Task<UserInfoResult> GetAsync(string token, CancellationToken ct) => Client.GetAsync(Provider, token, ct);
+    }
 
     private string Url(string path) => server.BaseUrl + path;
 

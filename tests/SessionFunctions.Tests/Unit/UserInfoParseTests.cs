@@ -22,8 +22,8 @@ public sealed class UserInfoParseTests
     [Fact]
     public void A_missing_sub_is_null()
     {
-        Assert.Null(Parse("""{"email":"ada@example.com"}""").Subject);
-        Assert.Null(Parse("""{"email":"ada@example.com","sub":42}""").Subject);
+        Assert.Null(Parse("""{"email":"ada@example.com","email_verified":true}""").Subject);
+        Assert.Null(Parse("""{"email":"ada@example.com","email_verified":true,"sub":42}""").Subject);
     }
 
     [Theory]
@@ -49,7 +49,18 @@ public sealed class UserInfoParseTests
     [InlineData("""{"email":"ada@example.com","email_verified":"false"}""")]
     [InlineData("""{"email":"ada@example.com","email_verified":"False"}""")]
     [InlineData("""{"email":"ada@example.com","email_verified":"FALSE"}""")]
-    public void An_email_the_provider_reports_unverified_is_refused(string json)
+    [InlineData("""{"email":"ada@example.com"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":null}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":0}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":1}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"no"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"yes"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":"TRUE"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":" true"}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":[true]}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":{}}""")]
+    [InlineData("""{"email":"ada@example.com","Email_Verified":true}""")]
+    public void An_email_not_reported_verified_is_refused(string json)
     {
         var e = Refused(json);
 
@@ -60,10 +71,30 @@ public sealed class UserInfoParseTests
     [Theory]
     [InlineData("""{"email":"ada@example.com","email_verified":true}""")]
     [InlineData("""{"email":"ada@example.com","email_verified":"true"}""")]
-    [InlineData("""{"email":"ada@example.com"}""")]
-    [InlineData("""{"email":"ada@example.com","email_verified":null}""")]
-    public void A_verified_or_unstated_email_is_accepted(string json) =>
+    public void A_verified_email_is_accepted(string json) =>
         Assert.Equal("ada@example.com", Parse(json).Email);
+
+    [Theory]
+    [InlineData("""{"email":"ada@example.com"}""", true)]
+    [InlineData("""{"email":"ada@example.com","email_verified":true}""", true)]
+    [InlineData("""{"email":"ada@example.com","email_verified":null}""", false)]
+    [InlineData("""{"email":"ada@example.com","email_verified":false}""", false)]
+    [InlineData("""{"email":"ada@example.com","email_verified":"false"}""", false)]
+    public void A_trusted_provider_may_leave_the_claim_out_but_may_not_deny_it(string json, bool accepted)
+    {
+        UserInfoResult Trusted() => UserInfoClient.Parse(Encoding.UTF8.GetBytes(json), "email", emailVerifiedRequired: false);
+        if (accepted) Assert.Equal("ada@example.com", Trusted().Email);
+        else Assert.Equal("oidc_response_unverified_email", Assert.Throws<SessionException>(Trusted).Type.Value);
+    }
+
+    [Fact]
+    public void The_email_is_read_from_the_configured_claim_only()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"email":"wrong@example.com","upn":"ada@example.com","email_verified":true}""");
+
+        Assert.Equal("ada@example.com", UserInfoClient.Parse(json, "upn").Email);
+        Assert.Same(ErrorTypes.MigrateMissingEmail, Assert.Throws<SessionException>(() => UserInfoClient.Parse(json, "preferred_username")).Type);
+    }
 
     [Theory]
     [InlineData("[]")]

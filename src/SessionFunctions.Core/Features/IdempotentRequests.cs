@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Json;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+/// <summary>The outcome of claiming an Idempotency-Key: either the first answer again, or the right to run the request.</summary>
+internal sealed record IdempotencyClaim(IdempotencyKey Key, IdempotencyEntity? Record, SessionResult? Replay);
+
+/// <summary>
+/// The IETF httpapi Idempotency-Key draft for migrate. The first request with a key adds a <c>running</c> record; the
+/// session transaction marks it <c>done</c> with the answer sealed under the key, so a session and its record are
+/// written together or not at all. A later request with the key and the same fingerprint gets that answer again, with
+/// no UserInfo call and no signature; another fingerprint is a 422; a record still running is a 409. A failed request
+/// deletes its record (a failure is not remembered, so a retry runs again). Records count as gone after 24 hours; a
+/// running record whose lease passed (its request died) may be taken over. Expired records are ignored when read and
+/// overwritten by the next request with their key; the sweep does not delete them.
+/// </summary>
+public sealed class IdempotentRequests(IdempotencyStore store, TimeProvider time, ILogger<IdempotentRequests> log)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+    private const int MaxAttempts = 3;
+
+    internal async Task<IdempotencyClaim> BeginAsync(string organizationId, IdempotencyKey key, byte[] fingerprint, TimeSpan lease, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var record = new IdempotencyEntity
+            {
+                PartitionKey = organizationId, RowKey = key.RowKey, Fingerprint = fingerprint, ExpiresAt = now + Lifetime, LeaseUntil = now + lease,
+            };
+            if (await store.TryAddAsync(record, ct)) return new(key, record, null);
+
+            var existing = await store.GetAsync(organizationId, key.RowKey, ct);
+            if (existing is null) continue; // deleted by a request that failed in between: try again
+            if (existing.ExpiresAt <= now || existing.State == IdempotencyEntity.Running && existing.LeaseUntil <= now)
+            {
+                record.ETag = existing.ETag;
+                if (await store.TryReplaceAsync(record, ct)) return new(key, record, null);
+                continue;
+            }
+            if (!CryptographicOperations.FixedTimeEquals(existing.Fingerprint, fingerprint))
+                throw new SessionException(ErrorTypes.IdempotencyKeyReused);
+            if (existing.State == IdempotencyEntity.Running)
+                throw new SessionException(ErrorTypes.IdempotencyRequestInProgress);
+            var answer = key.Open(existing.Answer) ?? throw new SessionException(ErrorTypes.IdempotencyKeyReused);
+            return new(key, null, JsonSerializer.Deserialize<SessionResult>(answer, SessionJson.Options));
+        }
+        throw new SessionException(ErrorTypes.IdempotencyRequestInProgress);
+    }
+
+    /// <summary>The row that marks the claim done with <paramref name="result"/>, for the session's own transaction.</summary>
+    internal static TableTransactionAction Complete(IdempotencyClaim claim, SessionResult result) =>
+        IdempotencyStore.Complete(claim.Record!, claim.Key.Seal(JsonSerializer.SerializeToUtf8Bytes(result, SessionJson.Options)));
+
+    /// <summary>Forgets a claim whose request failed, so that a retry runs again. If this fails, the lease runs out.</summary>
+    internal async Task AbandonAsync(IdempotencyClaim claim)
+    {
+        try { await store.DeleteAsync(claim.Record!, CancellationToken.None); }
+        catch (Exception e) { log.LogWarning(e, "Could not delete the Idempotency-Key record of a failed request; it lapses when its lease ends."); }
+    }
+}
