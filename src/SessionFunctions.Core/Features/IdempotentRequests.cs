@@ -18,9 +18,10 @@ internal sealed record IdempotencyClaim(IdempotencyKey Key, IdempotencyEntity? R
 /// no UserInfo call and no signature; another fingerprint is a 422; a record still running is a 409. A failed request
 /// deletes its record (a failure is not remembered, so a retry runs again). Records count as gone after 24 hours; a
 /// running record whose lease passed (its request died) may be taken over. Expired records are ignored when read and
-/// overwritten by the next request with their key; the sweep does not delete them.
+/// overwritten by the next request with their key, and the sweep deletes them: each record is put in the expiry index
+/// (before it is written) like a session.
 /// </summary>
-public sealed class IdempotentRequests(IdempotencyStore store, TimeProvider time, ILogger<IdempotentRequests> log)
+public sealed class IdempotentRequests(IdempotencyStore store, SessionStore sessions, TimeProvider time, ILogger<IdempotentRequests> log)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private const int MaxAttempts = 3;
@@ -34,6 +35,8 @@ public sealed class IdempotentRequests(IdempotencyStore store, TimeProvider time
             {
                 PartitionKey = organizationId, RowKey = key.RowKey, Fingerprint = fingerprint, ExpiresAt = now + Lifetime, LeaseUntil = now + lease,
             };
+            // Indexed before it is written, so the sweep finds every record, even one whose request died just after.
+            await sessions.IndexExpiryAsync(organizationId, key.RowKey, record.ExpiresAt, ct);
             if (await store.TryAddAsync(record, ct)) return new(key, record, null);
 
             var existing = await store.GetAsync(organizationId, key.RowKey, ct);
@@ -61,7 +64,11 @@ public sealed class IdempotentRequests(IdempotencyStore store, TimeProvider time
     /// <summary>Forgets a claim whose request failed, so that a retry runs again. If this fails, the lease runs out.</summary>
     internal async Task AbandonAsync(IdempotencyClaim claim)
     {
-        try { await store.DeleteAsync(claim.Record!, CancellationToken.None); }
-        catch (Exception e) { log.LogWarning(e, "Could not delete the Idempotency-Key record of a failed request; it lapses when its lease ends."); }
+        try
+        {
+            await store.DeleteAsync(claim.Record!, CancellationToken.None);
+            await sessions.RemoveExpiryAsync(claim.Record!.PartitionKey, claim.Record.RowKey, claim.Record.ExpiresAt, CancellationToken.None);
+        }
+        catch (Exception e) { log.LogWarning(e, "Could not delete the Idempotency-Key record of a failed request; it lapses when its lease ends, and the sweep removes it."); }
     }
 }

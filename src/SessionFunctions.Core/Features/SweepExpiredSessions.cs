@@ -14,7 +14,7 @@ public sealed record SweepReport(int Due, int Deleted, int Extended, int Already
 }
 
 /// <summary>
-/// Removes expired sessions. It reads only the expiry index partitions whose minute has passed (every shard of such a
+/// Removes expired sessions, and Idempotency-Key records past their 24 hours (indexed the same way). It reads only the expiry index partitions whose minute has passed (every shard of such a
 /// minute, and rows written before sharding under the bare minute: see <see cref="Keys.ExpiryPartition"/>), so its
 /// cost follows the number of sessions due, not the number stored. For each due entry it reads the session: one that was extended
 /// is re-indexed at its new expiry and kept; one that expired is deleted conditionally on the ETag it was read with,
@@ -33,7 +33,7 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
             var entries = page.Values;
             due += entries.Count;
             var outcomes = new Outcome[entries.Count];
-            var rows = new SessionEntity?[entries.Count];
+            var rows = new ExpiringRow?[entries.Count];
             await Parallel.ForAsync(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
                 async (i, token) => (outcomes[i], rows[i]) = await InspectAsync(entries[i], now, token));
 
@@ -52,9 +52,9 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
 
     private enum Outcome { Gone, Extended, Expired }
 
-    private async Task<(Outcome, SessionEntity?)> InspectAsync(ExpiryEntity entry, DateTimeOffset now, CancellationToken ct)
+    private async Task<(Outcome, ExpiringRow?)> InspectAsync(ExpiryEntity entry, DateTimeOffset now, CancellationToken ct)
     {
-        var row = await sessions.GetAsync(entry.OrganizationId, entry.SessionRowKey, ct);
+        var row = await sessions.GetExpiringAsync(entry.OrganizationId, entry.SessionRowKey, ct);
         if (row is null) return (Outcome.Gone, null);
         if (row.ExpiresAt <= now) return (Outcome.Expired, row);
         await sessions.IndexExpiryAsync(entry.OrganizationId, entry.SessionRowKey, row.ExpiresAt, ct);
@@ -62,7 +62,7 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
     }
 
     /// <summary>Deletes in transactions per organization, each row conditional on its ETag. Returns how many went.</summary>
-    private async Task<int> DeleteExpiredAsync(List<SessionEntity> expired, CancellationToken ct)
+    private async Task<int> DeleteExpiredAsync(List<ExpiringRow> expired, CancellationToken ct)
     {
         var count = 0;
         foreach (var chunk in expired.GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(100)))
@@ -79,7 +79,7 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
                 foreach (var row in chunk)
                 {
                     if (await sessions.DeleteAsync(row, row.ETag, ct)) { count++; continue; }
-                    if (await sessions.GetAsync(row.PartitionKey, row.RowKey, ct) is { } current)
+                    if (await sessions.GetExpiringAsync(row.PartitionKey, row.RowKey, ct) is { } current)
                         await sessions.IndexExpiryAsync(current.PartitionKey, current.RowKey, current.ExpiresAt, ct);
                 }
             }

@@ -52,7 +52,16 @@ internal sealed class SessionEntity : TableRow
 }
 
 /// <summary>
-/// An expiry index row: partition = the minute the session was due to expire and a shard of the session key
+/// What the sweep reads of any row of the members table that lapses (a session, or an Idempotency-Key record): its
+/// expiry, and its ETag for the conditional delete.
+/// </summary>
+internal sealed class ExpiringRow : TableRow
+{
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>
+/// An expiry index row (of a session or, row = organization|idem|…, of an Idempotency-Key record): partition = the minute the session was due to expire and a shard of the session key
 /// (<c>yyyyMMddHHmm-x</c>; rows written before sharding have the bare minute), row = organization|session.
 /// </summary>
 internal sealed class ExpiryEntity : TableRow

@@ -45,7 +45,12 @@ internal static class Keys
     /// the due minutes, and still finds rows written before sharding under the bare minute.
     /// </summary>
     public static string ExpiryPartition(DateTimeOffset at, string sessionRowKey) => ExpiryBucket(at) + "-" + sessionRowKey[^1];
-    public static string ExpiryRow(string organizationId, string sessionRowKey) => organizationId + "|" + sessionRowKey["session|".Length..];
+    /// <summary>
+    /// The index row of an expiring row of the members table: a session (keyed by its session key, as before) or an
+    /// Idempotency-Key record (keyed by its whole row key).
+    /// </summary>
+    public static string ExpiryRow(string organizationId, string rowKey) =>
+        organizationId + "|" + (rowKey.StartsWith(SessionRangeStart, StringComparison.Ordinal) ? rowKey[SessionRangeStart.Length..] : rowKey);
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -56,6 +56,13 @@ public sealed class SessionStore(SessionTables tables)
     internal async Task<SessionEntity?> GetAsync(string organizationId, Guid sessionKey, CancellationToken ct) =>
         await GetAsync(organizationId, Keys.Session(sessionKey), ct);
 
+    /// <summary>The expiry of any expiring row of the members table (a session or an Idempotency-Key record), for the sweep.</summary>
+    internal async Task<ExpiringRow?> GetExpiringAsync(string organizationId, string rowKey, CancellationToken ct)
+    {
+        var row = await tables.Members.GetEntityIfExistsAsync<ExpiringRow>(organizationId, rowKey, cancellationToken: ct); // no $select: Azurite then drops the ETag
+        return row.HasValue ? row.Value : null;
+    }
+
     internal async Task<SessionEntity?> GetAsync(string organizationId, string rowKey, CancellationToken ct)
     {
         var row = await tables.Members.GetEntityIfExistsAsync<SessionEntity>(organizationId, rowKey, cancellationToken: ct);
@@ -77,7 +84,7 @@ public sealed class SessionStore(SessionTables tables)
     }
 
     /// <summary>Deletes one session; false when it was already gone (or changed, with a specific ETag).</summary>
-    internal async Task<bool> DeleteAsync(SessionEntity session, ETag ifMatch, CancellationToken ct)
+    internal async Task<bool> DeleteAsync(TableRow session, ETag ifMatch, CancellationToken ct)
     {
         try
         {
