@@ -16,6 +16,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton<BasicAuth>();
         services.AddSingleton<ApiRateLimiter>();
+        services.AddSessionTelemetry(configuration);
         return services;
     }
 }

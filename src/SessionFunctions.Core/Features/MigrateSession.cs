@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SessionFunctions.Core.Claims;
+using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -30,6 +31,7 @@ public sealed class MigrateSession(
         var duration = SessionDuration.Validate(command.SessionDurationMinutes ?? SessionDuration.Default);
         var claims = CustomClaims.Merge([], command.SessionCustomClaims);
         var organization = await organizations.GetAsync(command.OrganizationId, ct);
+        RequestCosts.SetOrganization(organization.OrganizationId); // telemetry: migrate outcomes by organization
         var email = EmailAddress.Normalize((await userInfo.GetAsync(command.SessionToken, ct)).Email);
 
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);

@@ -8,6 +8,9 @@ namespace SessionFunctions.Core.Signing;
 /// </summary>
 public interface ISigningKeyStore
 {
+    /// <summary>How this store signs, as telemetry names it (the <c>signer</c> of <c>sessions.signing.duration</c>).</summary>
+    string Signer { get; }
+
     /// <summary>The enabled key versions within the rotation window, newest first. The first one signs new tokens.</summary>
     Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct);
 

@@ -31,6 +31,8 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
     private readonly HttpPipeline _pipeline = KeyVaultPipeline.Create(credential);
     private readonly ConcurrentDictionary<string, (string Version, PublicSigningKey Key)> _loaded = new(StringComparer.Ordinal);
 
+    public string Signer => "keyvault";
+
     /// <summary>The JWT kid of a key version.</summary>
     public static string KeyIdOf(IdFormat ids, string version) => $"jwk-{ids.Environment}-{version}";
 

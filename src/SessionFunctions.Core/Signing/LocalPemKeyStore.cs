@@ -24,6 +24,8 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
         _public = new PublicSigningKey(ids.NewJwkId(new Guid(SigningCertificate.Thumbprint(parameters).AsSpan(0, 16))), parameters, certificate.RawData);
     }
 
+    public string Signer => "local";
+
     public Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<PublicSigningKey>>([_public]);
 
