@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,10 @@ public static class SessionTelemetry
         services.AddHttpClient(nameof(UserInfoClient)).AddHttpMessageHandler(() => new UserInfoTimingHandler());
 
         var azureMonitor = configuration[AzureMonitorSetting];
+        // Application Insights with local auth off (infra/) takes only Entra-authenticated telemetry: the app's identity.
+        var credential = configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true
+            ? new DefaultAzureCredential()
+            : null;
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpSetting]);
         if (string.IsNullOrWhiteSpace(azureMonitor) && !otlp && export is null) return null;
 
@@ -62,13 +67,13 @@ public static class SessionTelemetry
                         o.FilterHttpRequestMessage = _ => Activity.Current?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true;
                         o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.full", null).SetTag("url.query", null);
                     });
-                if (!string.IsNullOrWhiteSpace(azureMonitor)) t.AddAzureMonitorTraceExporter(o => o.ConnectionString = azureMonitor);
+                if (!string.IsNullOrWhiteSpace(azureMonitor)) t.AddAzureMonitorTraceExporter(o => o.ConnectionString = azureMonitor, credential);
                 if (otlp) t.AddOtlpExporter();
             })
             .WithMetrics(m =>
             {
                 m.AddMeter(Telemetry.Name);
-                if (!string.IsNullOrWhiteSpace(azureMonitor)) m.AddAzureMonitorMetricExporter(o => o.ConnectionString = azureMonitor);
+                if (!string.IsNullOrWhiteSpace(azureMonitor)) m.AddAzureMonitorMetricExporter(o => o.ConnectionString = azureMonitor, credential);
                 if (otlp) m.AddOtlpExporter();
             });
         export?.Invoke(builder);

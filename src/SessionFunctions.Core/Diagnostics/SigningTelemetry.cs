@@ -7,7 +7,7 @@ using SessionFunctions.Core.Signing;
 namespace SessionFunctions.Core.Diagnostics;
 
 /// <summary>
-/// Times each JWT signature into <c>sessions.signing.duration</c>, with the signer's own name and whether the signer was
+/// Times each JWT signature (a "Sign JWT" span) into <c>sessions.signing.duration</c>, with the signer's own name and whether the signer was
 /// throttled on the way (a 429 seen by <see cref="ThrottleObserver"/> in the Key Vault pipeline, retried or not).
 /// </summary>
 public static class SigningTelemetry
@@ -16,6 +16,8 @@ public static class SigningTelemetry
 
     public static async Task<byte[]> SignAsync(ISigningKeyStore store, string keyId, byte[] digest, CancellationToken ct)
     {
+        using var span = Telemetry.Source.StartActivity("Sign JWT");
+        span?.SetTag("signer", store.Signer);
         var throttled = Throttled.Value = new StrongBox<bool>();
         var started = Stopwatch.GetTimestamp();
         try
@@ -24,6 +26,7 @@ public static class SigningTelemetry
         }
         finally
         {
+            span?.SetTag("throttled", throttled.Value);
             Telemetry.SigningDuration.Record(Telemetry.SecondsSince(started),
                 new KeyValuePair<string, object?>("signer", store.Signer), new KeyValuePair<string, object?>("throttled", throttled.Value));
             Throttled.Value = null;
