@@ -37,7 +37,8 @@ public static class SessionTelemetry
         Action<OpenTelemetryBuilder>? export = null)
     {
         // The metric is recorded whether or not anything exports it (a Meter nobody listens to costs next to nothing).
-        services.AddHttpClient(nameof(UserInfoClient)).AddHttpMessageHandler(() => new UserInfoTimingHandler());
+        if (!services.Any(d => d.ServiceType == typeof(UserInfoTimingHandler)))
+            services.AddTransient<UserInfoTimingHandler>().AddHttpClient(nameof(UserInfoClient)).AddHttpMessageHandler<UserInfoTimingHandler>();
 
         var azureMonitor = configuration[AzureMonitorSetting];
         // Application Insights with local auth off (infra/) takes only Entra-authenticated telemetry: the app's identity.
@@ -64,7 +65,7 @@ public static class SessionTelemetry
                     // Calls the Azure SDK makes already have Azure.Core's span; time the others (UserInfo) here.
                     .AddHttpClientInstrumentation(o =>
                     {
-                        o.FilterHttpRequestMessage = _ => Activity.Current?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) != true;
+                        o.FilterHttpRequestMessage = _ => !FromAzureSdk(Activity.Current) && !FromAzureSdk(Activity.Current?.Parent);
                         o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.full", null).SetTag("url.query", null);
                     });
                 if (!string.IsNullOrWhiteSpace(azureMonitor)) t.AddAzureMonitorTraceExporter(o => o.ConnectionString = azureMonitor, credential);
@@ -79,6 +80,8 @@ public static class SessionTelemetry
         export?.Invoke(builder);
         return builder;
     }
+
+    private static bool FromAzureSdk(Activity? activity) => activity?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) == true;
 
     /// <summary>The request's path and query may hold ids, emails or tokens; the span keeps the route template only.</summary>
     private static void Scrub(Activity activity)

@@ -104,8 +104,15 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
         {
             var migrate = server.Spans.Last(s => s.DisplayName == "POST v1/b2b/sessions/migrate");
             var children = server.Spans.Where(s => s.ParentSpanId == migrate.SpanId).ToList();
-            Assert.Contains(children, s => s.Kind == ActivityKind.Client && s.DisplayName == "GET"); // the UserInfo call
-            Assert.Contains(server.Spans, s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.TraceId == migrate.TraceId);
+            var userInfo = Assert.Single(children, s => s.DisplayName == "UserInfo");
+            Assert.Single(server.Spans, s => s.ParentSpanId == userInfo.SpanId && s.Kind == ActivityKind.Client && s.DisplayName == "GET"); // the HTTP call
+            Assert.Single(children, s => s.DisplayName == "Sign JWT");
+            var tables = children.Where(s => s.DisplayName.StartsWith("TableClient.", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(tables);
+            // Azure.Core times each table call; HttpClient's own span of the same call would only double the cost.
+            var azureHttp = server.Spans.Where(s => s.Source.Name == "Azure.Core.Http" && tables.Any(t => t.SpanId == s.ParentSpanId)).ToList();
+            Assert.NotEmpty(azureHttp);
+            Assert.DoesNotContain(server.Spans, s => s.Source.Name == "System.Net.Http" && azureHttp.Any(a => a.SpanId == s.ParentSpanId));
         }
     }
 
