@@ -41,12 +41,12 @@ public static class SessionTelemetry
             services.AddTransient<UserInfoTimingHandler>().AddHttpClient(nameof(UserInfoClient)).AddHttpMessageHandler<UserInfoTimingHandler>();
 
         var azureMonitor = configuration[AzureMonitorSetting];
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpSetting]);
+        if (string.IsNullOrWhiteSpace(azureMonitor) && !otlp && export is null) return null;
         // Application Insights with local auth off (infra/) takes only Entra-authenticated telemetry: the app's identity.
         var credential = configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true
             ? new DefaultAzureCredential()
             : null;
-        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpSetting]);
-        if (string.IsNullOrWhiteSpace(azureMonitor) && !otlp && export is null) return null;
 
         // Azure.Core (Tables, our Key Vault pipeline) emits spans only when asked to.
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
