@@ -83,10 +83,10 @@ public static class SessionTelemetry
 
     private static bool FromAzureSdk(Activity? activity) => activity?.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) == true;
 
-    /// <summary>The request's path and query may hold ids, emails or tokens; the span keeps the route template only.</summary>
+    /// <summary>The request's path, query and user agent may hold ids, emails or tokens; the span keeps the route template only.</summary>
     private static void Scrub(Activity activity)
     {
-        activity.SetTag("url.path", null).SetTag("url.query", null).SetTag("url.full", null);
+        activity.SetTag("url.path", null).SetTag("url.query", null).SetTag("url.full", null).SetTag("user_agent.original", null);
         if (activity.GetTagItem("http.route") is null) activity.DisplayName = activity.GetTagItem("http.request.method") as string ?? "HTTP";
     }
 }

@@ -86,7 +86,8 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
         var (_, _, session) = await server.NewSessionAsync();
         var before = Count("sessions.authenticate.requests", "authenticated");
         (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = session.Str("session_token") })).AssertOk();
-        Assert.Equal(before + 1, Count("sessions.authenticate.requests", "authenticated"));
+        // The meter is process-wide and other test servers authenticate too: at least ours was counted.
+        Assert.True(Count("sessions.authenticate.requests", "authenticated") >= before + 1);
 
         var metrics = server.Flush();
         var signing = metrics.Where(m => m.Name == "sessions.signing.duration").SelectMany(Points).ToList();
@@ -102,7 +103,9 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
         server.Flush();
         lock (server.Spans)
         {
-            var migrate = server.Spans.Last(s => s.DisplayName == "POST v1/b2b/sessions/migrate");
+            // Other test servers run alongside and their requests are traced too (the instrumentation listens process-wide):
+            // take a successful migrate, whichever server answered it; every one has the same tree.
+            var migrate = server.Spans.Last(s => s.DisplayName == "POST v1/b2b/sessions/migrate" && Equals(s.GetTagItem("http.response.status_code"), 200));
             var children = server.Spans.Where(s => s.ParentSpanId == migrate.SpanId).ToList();
             var userInfo = Assert.Single(children, s => s.DisplayName == "UserInfo");
             Assert.Single(server.Spans, s => s.ParentSpanId == userInfo.SpanId && s.Kind == ActivityKind.Client && s.DisplayName == "GET"); // the HTTP call
