@@ -31,6 +31,13 @@ public sealed class WorkerServicesTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
+        _services = Build(exportTo: null);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The worker's services as Program.cs registers them, optionally exporting telemetry over OTLP.</summary>
+    private ServiceProvider Build(string? exportTo)
+    {
         var builder = FunctionsApplication.CreateBuilder([]);
         // What `func start` hands the worker: local.settings.example.json's Values as environment-style settings.
         using var example = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.example.json")));
@@ -38,6 +45,7 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         settings["Storage:ConnectionString"] = TestStorage.ConnectionString;
         settings["Storage:TablePrefix"] = TestStorage.NewTablePrefix();
         settings["Signing:LocalKeyPath"] = Path.Combine(_directory, "signing-key.pem");
+        if (exportTo is not null) settings[SessionTelemetry.OtlpSetting] = exportTo;
         builder.Configuration.AddInMemoryCollection(settings);
         _projectId = settings["Sessions:ProjectId"]!;
         _secret = settings["Sessions:ProjectSecret"]!;
@@ -46,8 +54,7 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         builder.AddSessionWorker();
         builder.Logging.AddProvider(_logs);
         _registrations = builder.Services;
-        _services = builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        return Task.CompletedTask;
+        return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
     public async Task DisposeAsync()
@@ -100,6 +107,15 @@ public sealed class WorkerServicesTests : IAsyncLifetime
             Assert.True(context.Response.StatusCode is >= 200 and < 500, $"{route.Verb} {path}: {context.Response.StatusCode} {body}");
         }
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("failed unexpectedly"));
+    }
+
+    [Fact]
+    public async Task With_an_exporter_the_worker_registers_traces_and_metrics_and_none_without()
+    {
+        Assert.Null(_services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        await using var exporting = Build(exportTo: "http://127.0.0.1:9");
+        Assert.NotNull(exporting.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(exporting.GetService<OpenTelemetry.Metrics.MeterProvider>());
     }
 
     [Theory]
