@@ -76,7 +76,7 @@ param signingMode string = 'KeyVault'
 param signingRotationInterval string = '30.00:00:00'
 
 @description('Wrapped mode: how long before a new key signs that it is published in the JWKS, so verifiers\' caches already hold it (Signing__RotationLead).')
-param signingRotationLead string = '1.00:00:00'
+param signingRotationLead string = '2.00:00:00'
 
 @description('Alert when more than this percentage of migrate calls in 15 minutes fail.')
 @minValue(1)

@@ -26,7 +26,7 @@ public class PipelineBenchmarks
     private Samples.Signing _signing = null!;
     private Organization _organization = null!;
     private Member _member = null!;
-    private MemberEntity _emailRow = null!;
+    private MemberEntity _memberRow = null!, _emailRow = null!;
     private SessionEntity _sessionRow = null!;
     private byte[] _userInfoBody = [], _migrateBody = [], _authenticateBody = [];
     private MigrateResponse _migrateResponse = null!;
@@ -38,15 +38,15 @@ public class PipelineBenchmarks
         _signing = new Samples.Signing();
         _organization = Samples.Organization();
         _member = Samples.Member();
-        (_, _emailRow) = MemberStore.Rows(_member, "email-test-5c0c4b1e-0000-4000-8000-000000000001");
+        (_memberRow, _emailRow) = MemberStore.Rows(_member, "email-test-5c0c4b1e-0000-4000-8000-000000000001");
         _emailRow.ETag = new ETag("W/\"datetime'2025-06-01T12%3A00%3A00.0000000Z'\"");
         _userInfoBody = Encoding.UTF8.GetBytes("""{"sub":"dev|0123456789abcdef01234567","email":"Ada.Lovelace@example.com","email_verified":true}""");
         _migrateBody = Encoding.UTF8.GetBytes("""{"session_token":"X3kW9q0m1c2Yb8JrTq3u5v6w7x8y9z0A1B2C3D4E5F6","organization_id":"acme","session_duration_minutes":120}""");
         var sessionKey = Guid.NewGuid();
-        _token = SessionToken.Create(Samples.OrganizationKey, sessionKey);
+        _token = SessionToken.Create(Samples.OrganizationKey, Samples.Ids.MemberKey(_member.MemberId), sessionKey);
         _authenticateBody = Encoding.UTF8.GetBytes($$"""{"session_token":"{{_token}}"}""");
         var session = Samples.Session(_member, _organization, []) with { MemberSessionId = Samples.Ids.Session(Samples.OrganizationKey, sessionKey) };
-        _sessionRow = SessionRecords.ToEntity(session, SessionToken.Hash(_token), _member);
+        _sessionRow = SessionRecords.ToEntity(session, SessionToken.Hash(_token));
         var jwt = _signing.Issuer.IssueAsync(session, Samples.Now, CancellationToken.None).GetAwaiter().GetResult();
         _migrateResponse = new MigrateResponse(Samples.Ids.NewRequestId(), _member.MemberId, _token, jwt, _member, _organization, session);
     }
@@ -65,8 +65,8 @@ public class PipelineBenchmarks
     [Benchmark(Description = "parts: StoredMember.From (member row -> Member)")]
     public StoredMember ReadMemberRow() => StoredMember.From(_emailRow);
 
-    [Benchmark(Description = "parts: SessionRecords.ToEntity (hash + 3 JSON columns)")]
-    public object ToEntity() => SessionRecords.ToEntity(_migrateResponse.MemberSession, SessionToken.Hash(_token), _member);
+    [Benchmark(Description = "parts: SessionRecords.ToEntity (hash + 2 JSON columns)")]
+    public object ToEntity() => SessionRecords.ToEntity(_migrateResponse.MemberSession, SessionToken.Hash(_token));
 
     [Benchmark(Description = "parts: MemberStore.Rows (guard row)")]
     public object GuardRows() => MemberStore.Rows(_member, _emailRow.EmailId).EmailRow;
@@ -91,7 +91,6 @@ public class PipelineBenchmarks
         var email = EmailAddress.Normalize(UserInfoClient.Parse(_userInfoBody).Email);
         Samples.Ids.TryParseOrganization(_organization.OrganizationId, out var organizationKey);
         var sessionKey = Guid.NewGuid();
-        var token = SessionToken.Create(organizationKey, sessionKey);
         var sessionId = Samples.Ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(DateTimeOffset.UtcNow);
         _ = Keys.Email(email); // the point read's row key
@@ -105,7 +104,8 @@ public class PipelineBenchmarks
             Roles = member.RoleIds(), CustomClaims = claims,
         };
         var jwt = await _signing.Issuer.IssueAsync(session, now, CancellationToken.None);
-        var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token), member);
+        var token = SessionToken.Create(organizationKey, Samples.Ids.MemberKey(member.MemberId), sessionKey);
+        var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
         _ = SessionStore.ExpiryRow(_organization.OrganizationId, entity.RowKey, session.ExpiresAt);
         _ = MemberStore.Rows(member, stored.EmailId);
         var response = new MigrateResponse(Samples.Ids.NewRequestId(), member.MemberId, token, jwt, member, _organization, session);
@@ -120,15 +120,16 @@ public class PipelineBenchmarks
     {
         var body = JsonSerializer.Deserialize<AuthenticateBody>(_authenticateBody, SessionJson.Options)!;
         CustomClaims.Merge([], body.SessionCustomClaims);
-        if (!SessionToken.TryParse(body.SessionToken, out var organizationKey, out var sessionKey)) throw new InvalidOperationException();
-        var memberSessionId = Samples.Ids.Session(organizationKey, sessionKey);
-        _ = Keys.Session(sessionKey);
+        if (!SessionToken.TryParse(body.SessionToken, out var selector)) throw new InvalidOperationException();
+        var memberSessionId = Samples.Ids.Session(selector.Organization, selector.Session);
+        _ = Keys.Session(selector.Session);
+        _ = Keys.Member(selector.Member!.Value);
         var row = _sessionRow;
         if (!SessionToken.Matches(body.SessionToken!, row.TokenHash)) throw new InvalidOperationException();
         var now = SessionRecords.Truncate(DateTimeOffset.UtcNow);
         row.LastAccessedAt = now;
         row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), body.SessionCustomClaims));
-        var member = SessionRecords.Member(row);
+        var member = StoredMember.From(_memberRow).Member; // read beside the session row
         var session = SessionRecords.ToMemberSession(row, memberSessionId, _organization, member);
         var jwt = await _signing.Issuer.IssueAsync(session, now, CancellationToken.None);
         var response = new AuthenticateResponse(Samples.Ids.NewRequestId(), session, body.SessionToken!, jwt, member, _organization);

@@ -14,24 +14,24 @@ public class TokenBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _token = SessionToken.Create(_organization, _session);
+        _token = SessionToken.Create(_organization, _organization, _session);
         _hash = SessionToken.Hash(_token);
     }
 
-    [Benchmark] public string Create() => SessionToken.Create(_organization, _session);
+    [Benchmark] public string Create() => SessionToken.Create(_organization, _organization, _session);
 
     [Benchmark] public byte[] Hash() => SessionToken.Hash(_token);
 
-    [Benchmark] public bool TryParse() => SessionToken.TryParse(_token, out _, out _);
+    [Benchmark] public bool TryParse() => SessionToken.TryParse(_token, out _);
 
     /// <summary>What authenticate by token does with it: parse the selector, then compare hashes in constant time.</summary>
-    [Benchmark] public bool ParseAndMatch() => SessionToken.TryParse(_token, out _, out _) && SessionToken.Matches(_token, _hash);
+    [Benchmark] public bool ParseAndMatch() => SessionToken.TryParse(_token, out _) && SessionToken.Matches(_token, _hash);
 
     /// <summary>What migrate does with it: create, then hash for storage (plus the parse authenticate will do later).</summary>
     [Benchmark] public bool CreateHashParse()
     {
-        var token = SessionToken.Create(_organization, _session);
+        var token = SessionToken.Create(_organization, _organization, _session);
         var hash = SessionToken.Hash(token);
-        return SessionToken.TryParse(token, out _, out _) && hash.Length == 32;
+        return SessionToken.TryParse(token, out _) && hash.Length == 32;
     }
 }

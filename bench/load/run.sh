@@ -11,7 +11,8 @@
 # Server without --contentRoot, i.e. from a working directory without its appsettings.json (log levels then default
 # to Information for every category, as they do for any deployment whose working directory is not the app's), and
 # RATE_LIMITS=default to keep the Server's default Api__RateLimit__* (by default they are turned off here: one load
-# generator on one address would otherwise measure the per-client limit, not the service).
+# generator on one address would otherwise measure the per-client limit, not the service), and SIGNING_MODE=Wrapped
+# to sign in Wrapped mode (Signing__Mode=Wrapped, a local PEM as the wrapping key) instead of the local PEM key.
 # Every process it starts is stopped at the end, and every table it made is dropped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,7 +28,7 @@ export WRK_THREADS=$THREADS
 
 bash bench/install-tools.sh
 machine_info | tee "$RESULTS/machine.txt"
-echo "load: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNECTIONS connections, $THREADS wrk thread(s), $MEMBERS members, $SESSIONS sessions; Azurite: ${BENCH_AZURITE:-own}; rate limits: ${RATE_LIMITS:-off}; content root: ${CONTENT_ROOT:-app directory}" >>"$RESULTS/machine.txt"
+echo "load: ${DURATION}s runs after ${WARMUP}s warm-up, $CONNECTIONS connections, $THREADS wrk thread(s), $MEMBERS members, $SESSIONS sessions; Azurite: ${BENCH_AZURITE:-own}; rate limits: ${RATE_LIMITS:-off}; content root: ${CONTENT_ROOT:-app directory}; signing: ${SIGNING_MODE:-Local}" >>"$RESULTS/machine.txt"
 
 echo "Building the Server and the baseline (Release, into $OUT)..."
 dotnet build src/SessionFunctions.Server -c Release --artifacts-path "$OUT" -v q -nologo >"$BENCH_TMP/build.log" 2>&1 || { tail -30 "$BENCH_TMP/build.log"; exit 1; }
@@ -55,6 +56,9 @@ bench_track $UI_PID
 PROJECT="project-test-$(python3 -c 'import uuid; print(uuid.uuid4())')"
 RATE_LIMIT_ENV=(Api__RateLimit__ProjectPermits=0 Api__RateLimit__ClientPermits=0)
 [ "${RATE_LIMITS:-off}" = default ] && RATE_LIMIT_ENV=()
+# SIGNING_MODE=Wrapped signs with a key the Server makes and stores wrapped (a local PEM stands in for Key Vault).
+SIGNING_ENV=()
+[ "${SIGNING_MODE:-Local}" = Wrapped ] && SIGNING_ENV=(Signing__Mode=Wrapped Signing__WrappingKeyPath="$BENCH_TMP/key/wrapping-key.pem")
 CONTENT_ROOT_ARGS=(--contentRoot "$PWD/$OUT/bin/SessionFunctions.Server/release")
 [ "${CONTENT_ROOT:-}" = cwd ] && CONTENT_ROOT_ARGS=()
 SECRET="secret-bench-$(head -c 24 /dev/urandom | base64 | tr '/+' '_-' | tr -d '=\n')"
@@ -64,7 +68,7 @@ API_URL="http://127.0.0.1:$API_PORT"
 Sessions__ProjectId=$PROJECT Sessions__ProjectSecret=$SECRET Sessions__UserInfoUrl="http://127.0.0.1:$UI_PORT/userinfo" \
 Storage__ConnectionString=$BENCH_STORAGE Storage__TablePrefix=$PREFIX Signing__LocalKeyPath="$BENCH_TMP/key/signing-key.pem" \
 Api__ExposeRequestCosts=true \
-  env "${RATE_LIMIT_ENV[@]}" dotnet "$OUT/bin/SessionFunctions.Server/release/SessionFunctions.Server.dll" --urls "$API_URL" \
+  env "${RATE_LIMIT_ENV[@]}" "${SIGNING_ENV[@]}" dotnet "$OUT/bin/SessionFunctions.Server/release/SessionFunctions.Server.dll" --urls "$API_URL" \
     "${CONTENT_ROOT_ARGS[@]}" >"$RESULTS/server.log" 2>&1 &
 SERVER_PID=$!
 bench_track $SERVER_PID
@@ -72,7 +76,7 @@ bench_track $SERVER_PID
 BASE_PORT=$(free_port)
 BASE_URL="http://127.0.0.1:$BASE_PORT"
 BASE_STORAGE=$BENCH_STORAGE BASE_PREFIX="${PREFIX}base" BASE_USERINFO="http://127.0.0.1:$UI_PORT/userinfo" \
-BASE_ALSO_DROP="${PREFIX}Organizations,${PREFIX}Members,${PREFIX}SessionExpiry" \
+BASE_ALSO_DROP="${PREFIX}Organizations,${PREFIX}Members,${PREFIX}SessionExpiry,${PREFIX}SigningKeys" \
   dotnet "$OUT/bin/Baseline/release/Baseline.dll" --urls "$BASE_URL" >"$BENCH_TMP/baseline.log" 2>&1 &
 BASE_PID=$!
 bench_track $BASE_PID

@@ -23,7 +23,7 @@ public sealed class ApiOptions
 /// <summary>Token buckets: each refills to its limit once per <see cref="Window"/>. Zero turns a limit off.</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests per window for the whole project (this instance). Default 2000 per second.</summary>
+    /// <summary>Authenticated requests per window for the whole project (this instance). Default 2000 per second.</summary>
     public int ProjectPermits { get; set; } = 2000;
 
     /// <summary>
@@ -31,6 +31,13 @@ public sealed class RateLimitOptions
     /// often a whole backend fleet behind NAT. Turn it on when untrusted clients can reach the API directly.
     /// </summary>
     public int ClientPermits { get; set; }
+
+    /// <summary>
+    /// Failed authentications per window from one client address (any route); past it, that address gets 429 instead
+    /// of 401. Flood control, not a guard against guessing (the secret is long and random): valid credentials are never
+    /// refused because of it, and failed ones never spend the project's permits. Default 20.
+    /// </summary>
+    public int FailedAuthenticationPermits { get; set; } = 20;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 }
@@ -46,6 +53,8 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             errors.Add("Api__MaxRequestHeaderBytes must be between 1024 and 61440.");
         if (o.RateLimit.ProjectPermits < 0 || o.RateLimit.ClientPermits < 0)
             errors.Add("Api__RateLimit__ProjectPermits and Api__RateLimit__ClientPermits must be 0 (off) or more.");
+        if (o.RateLimit.FailedAuthenticationPermits < 0)
+            errors.Add("Api__RateLimit__FailedAuthenticationPermits must be 0 (off) or more.");
         if (o.RateLimit.Window < TimeSpan.FromMilliseconds(1) || o.RateLimit.Window > TimeSpan.FromHours(1))
             errors.Add("Api__RateLimit__Window must be between 00:00:00.001 and 01:00:00.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

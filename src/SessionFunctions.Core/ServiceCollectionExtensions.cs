@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SessionJwtReuse>();
         services.AddSingleton<SessionJwtReader>();
         services.AddSingleton<SessionLocator>();
+        services.AddSingleton<LiveSessions>();
 
         // The typed client's own timeout is off: UserInfoClient applies Sessions__UserInfoTimeout per call.
         // The legacy token travels in its Authorization header: never let HttpClient logging print header values.

@@ -12,9 +12,9 @@ using SessionFunctions.Core.Json;
 namespace SessionFunctions.Api.Http;
 
 /// <summary>
-/// Runs one API call, the same way in every host: start the cost counter, check Basic auth, call the handler,
-/// write its JSON, and turn every failure into Stytch's error envelope. Storage that does not answer is a 503; a
-/// failure nobody anticipated is a logged 500 that names nothing internal.
+/// Runs one API call, the same way in every host: start the cost counter, check Basic auth, then the rate limits, call
+/// the handler, write its JSON, and turn every failure into Stytch's error envelope. Storage that does not answer is a
+/// 503; a failure nobody anticipated is a logged 500 that names nothing internal.
 /// </summary>
 public static class ApiHandler
 {
@@ -29,8 +29,10 @@ public static class ApiHandler
         try
         {
             if (HeaderBytes(context.Request) > options.MaxRequestHeaderBytes) throw new SessionException(ErrorTypes.HeadersTooLarge);
+            // Credentials first: only authenticated calls spend the project's permits; failures spend their address's own.
+            if (authenticate && !services.GetRequiredService<BasicAuth>().Accepts(context.Request))
+                services.GetRequiredService<ApiRateLimiter>().RefuseCredentials(context);
             if (rateLimited) services.GetRequiredService<ApiRateLimiter>().Acquire(context);
-            if (authenticate) services.GetRequiredService<BasicAuth>().Check(context.Request);
             body = await handler(request);
             status = StatusCodes.Status200OK;
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -7,14 +8,18 @@ using SessionFunctions.Core.Errors;
 namespace SessionFunctions.Api.Http;
 
 /// <summary>
-/// Limits migrate and authenticate per project and per client address with token buckets, in every host (it runs
-/// inside <see cref="ApiHandler"/>, not as Server middleware). Limits are per instance: N instances allow N times as
-/// much. The client address is the connection's; behind a proxy, configure forwarded headers in the host.
+/// Token buckets, in every host (they run inside <see cref="ApiHandler"/>, not as Server middleware). Authenticated
+/// calls to migrate and authenticate spend the project's permits and, when configured, their client address's.
+/// Failed authentications, on any route, spend only their client address's own failure permits: past those, that
+/// address gets 429 instead of 401, and nobody else is affected — a caller with valid credentials is never refused
+/// for anyone's failures, even from the same (NAT) address. Limits are per instance: N instances allow N times as much.
+/// The client address is the connection's (IPv6: its /64); behind a proxy, configure forwarded headers in the host.
 /// </summary>
 public sealed class ApiRateLimiter : IDisposable
 {
     private readonly RateLimitOptions _options;
-    private readonly PartitionedRateLimiter<HttpContext> _limiter;
+    private readonly PartitionedRateLimiter<HttpContext> _calls;
+    private readonly PartitionedRateLimiter<HttpContext> _failures;
 
     public ApiRateLimiter(IOptions<ApiOptions> options)
     {
@@ -24,15 +29,28 @@ public sealed class ApiRateLimiter : IDisposable
             limiters.Add(PartitionedRateLimiter.Create<HttpContext, string>(_ => Bucket("project", _options.ProjectPermits)));
         if (_options.ClientPermits > 0)
             limiters.Add(PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientKey(c), _options.ClientPermits)));
-        _limiter = limiters.Count == 0
-            ? PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetNoLimiter("none"))
-            : PartitionedRateLimiter.CreateChained([.. limiters]);
+        _calls = limiters.Count == 0 ? NoLimit() : PartitionedRateLimiter.CreateChained([.. limiters]);
+        _failures = _options.FailedAuthenticationPermits > 0
+            ? PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientKey(c), _options.FailedAuthenticationPermits))
+            : NoLimit();
     }
 
-    /// <summary>Takes one permit, or throws too_many_requests and sets Retry-After.</summary>
-    public void Acquire(HttpContext context)
+    /// <summary>Takes one permit for an authenticated call, or throws too_many_requests and sets Retry-After.</summary>
+    public void Acquire(HttpContext context) => Take(_calls, context);
+
+    /// <summary>
+    /// Refuses a call whose credentials failed: unauthorized_credentials, or too_many_requests once its client address
+    /// has used up its failure permits. Always throws.
+    /// </summary>
+    public void RefuseCredentials(HttpContext context)
     {
-        using var lease = _limiter.AttemptAcquire(context);
+        Take(_failures, context);
+        throw new SessionException(ErrorTypes.UnauthorizedCredentials);
+    }
+
+    private void Take(PartitionedRateLimiter<HttpContext> limiter, HttpContext context)
+    {
+        using var lease = limiter.AttemptAcquire(context);
         if (lease.IsAcquired) return;
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : _options.Window;
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -49,7 +67,26 @@ public sealed class ApiRateLimiter : IDisposable
             AutoReplenishment = true,
         });
 
-    private static string ClientKey(HttpContext c) => "client:" + (c.Connection.RemoteIpAddress ?? IPAddress.None);
+    private static PartitionedRateLimiter<HttpContext> NoLimit() =>
+        PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetNoLimiter("none"));
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>The connection's address; an IPv6 client is one /64 (one customer network hands out a whole /64).</summary>
+    private static string ClientKey(HttpContext c)
+    {
+        var address = c.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            address = new IPAddress(bytes);
+        }
+        return "client:" + address;
+    }
+
+    public void Dispose()
+    {
+        _calls.Dispose();
+        _failures.Dispose();
+    }
 }

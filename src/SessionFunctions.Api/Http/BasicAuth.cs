@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Options;
 
 namespace SessionFunctions.Api.Http;
@@ -12,11 +11,8 @@ public sealed class BasicAuth(IOptions<SessionsOptions> options)
 {
     private readonly byte[] _expected = Encoding.UTF8.GetBytes($"{options.Value.ProjectId}:{options.Value.ProjectSecret}");
 
-    public void Check(HttpRequest request)
-    {
-        if (!IsValid(request.Headers.Authorization.ToString()))
-            throw new SessionException(ErrorTypes.UnauthorizedCredentials);
-    }
+    /// <summary>True when the request carries this project's id and secret.</summary>
+    public bool Accepts(HttpRequest request) => IsValid(request.Headers.Authorization.ToString());
 
     private bool IsValid(string header)
     {

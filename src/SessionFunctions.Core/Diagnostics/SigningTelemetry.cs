@@ -17,7 +17,7 @@ public static class SigningTelemetry
     public static async Task<byte[]> SignAsync(ISigningKeyStore store, string keyId, byte[] digest, CancellationToken ct)
     {
         using var span = Telemetry.Source.StartActivity("Sign JWT");
-        span?.SetTag("signer", store.Signer);
+        span?.SetTag("signer", store.Kind);
         var throttled = Throttled.Value = new StrongBox<bool>();
         var started = Stopwatch.GetTimestamp();
         try
@@ -28,7 +28,7 @@ public static class SigningTelemetry
         {
             span?.SetTag("throttled", throttled.Value);
             Telemetry.SigningDuration.Record(Telemetry.SecondsSince(started),
-                new KeyValuePair<string, object?>("signer", store.Signer), new KeyValuePair<string, object?>("throttled", throttled.Value));
+                new KeyValuePair<string, object?>("signer", store.Kind), new KeyValuePair<string, object?>("throttled", throttled.Value));
             Throttled.Value = null;
         }
     }

@@ -12,12 +12,14 @@ public sealed record AuthenticateCommand(string? SessionToken, string? SessionJw
 /// <c>POST /v1/b2b/sessions/authenticate</c>: check a session by token or by JWT (an expired JWT is fine while its
 /// session lives), move <c>last_accessed_at</c>, extend it to now + <c>session_duration_minutes</c> when given, merge
 /// custom claims, and hand back a fresh JWT. An extension never shortens a session, so concurrent extensions end at
-/// the latest expiry any of them asked for, whatever order their writes land in. One point read and one conditional write; a lost race re-reads and
-/// re-applies, so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries
-/// an empty <c>session_token</c>. With <c>Signing__JwtReuseWindow</c> set, an unchanged session's recent JWT is reused.
+/// the latest expiry any of them asked for, whatever order their writes land in. The session and its member are read
+/// with two concurrent point reads (<see cref="LiveSessions"/>), so the answer and the JWT show the member as it is
+/// now, and a deleted member's session is refused; then one conditional write. A lost race re-reads and re-applies,
+/// so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries an empty
+/// <c>session_token</c>. With <c>Signing__JwtReuseWindow</c> set, an unchanged session's recent JWT is reused.
 /// </summary>
 public sealed class AuthenticateSession(
-    SessionLocator locator, SessionStore sessions, OrganizationStore organizations, SessionJwtReuse jwts, TimeProvider time)
+    SessionLocator locator, LiveSessions live, SessionStore sessions, OrganizationStore organizations, SessionJwtReuse jwts, TimeProvider time)
 {
     public async Task<SessionResult> RunAsync(AuthenticateCommand command, CancellationToken ct)
     {
@@ -29,13 +31,12 @@ public sealed class AuthenticateSession(
         return await Conflicts.RetryAsync(async _ =>
         {
             var now = SessionRecords.Truncate(time.GetUtcNow());
-            var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), now);
+            var (row, member) = await live.ReadAsync(address, now, ct);
             row.LastAccessedAt = now;
             if (extendBy is { } d && now + d > row.ExpiresAt) row.ExpiresAt = now + d; // extending never shortens
             if (command.SessionCustomClaims is not null)
                 row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
 
-            var member = SessionRecords.Member(row);
             var session = SessionRecords.ToMemberSession(row, address.MemberSessionId, organization, member);
             var jwt = await jwts.IssueAsync(session, now, ct);
             await sessions.ReplaceAsync(row, ct);

@@ -18,8 +18,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         if (!EmailAddress.IsValid(c.EmailAddress)) throw new SessionException(ErrorTypes.InvalidEmail);
         if (c.Name is { } name && (name.Length > 256 || name.Any(char.IsControl)))
             throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
-        if (c.ExternalId is { } ext && (ext.Length is < 1 or > 128 || ext.Any(char.IsControl)))
-            throw new SessionException(ErrorTypes.InvalidArgument, "external_id must be between 1 and 128 characters.");
+        MemberNames.ExternalId(c.ExternalId, ids);
         var roles = ValidateRoles(c.Roles ?? []);
         var organization = await organizations.GetAsync(c.OrganizationId, ct);
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);

@@ -10,17 +10,18 @@ namespace SessionFunctions.Core.Features;
 public sealed record CreateOrganizationCommand(
     string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata);
 
-/// <summary><c>POST /v1/b2b/organizations</c>. Slugs and external ids are unique; a missing slug is made from the name.</summary>
+/// <summary>
+/// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
+/// missing slug is made from the name.
+/// </summary>
 public sealed class CreateOrganization(OrganizationStore organizations, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
         var name = c.OrganizationName.Trim();
         if (name.Length is < 1 or > 128 || name.Any(char.IsControl)) throw new SessionException(ErrorTypes.InvalidOrganizationName);
-        var slug = c.OrganizationSlug ?? SlugFrom(name);
-        if (!Slugs.IsValid(slug) || ids.TryParseOrganization(slug, out _)) throw new SessionException(ErrorTypes.InvalidOrganizationSlug);
-        if (c.OrganizationExternalId is { } ext && (ext.Length is < 1 or > 128 || ids.TryParseOrganization(ext, out _) || ext.Any(char.IsControl)))
-            throw new SessionException(ErrorTypes.InvalidOrganizationExternalId);
+        var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
+        OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var organization = new Organization

@@ -36,7 +36,6 @@ public sealed class MigrateSession(
 
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);
         var sessionKey = Guid.NewGuid();
-        var token = SessionToken.Create(organizationKey, sessionKey);
         var sessionId = ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var sessionRow = Keys.Session(sessionKey);
@@ -69,7 +68,8 @@ public sealed class MigrateSession(
                 };
                 var jwt = await jwts.IssueAsync(session, now, ct);
 
-                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token), member);
+                var token = SessionToken.Create(organizationKey, ids.MemberKey(member.MemberId), sessionKey);
+                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
                 await indexing; // the session is written only once its expiry is indexed
                 var (memberRow, emailRow) = MemberStore.Rows(member, stored.EmailId);
                 await sessions.InsertAsync(entity, stored, ReferenceEquals(member, stored.Member) ? null : memberRow, emailRow, ct);

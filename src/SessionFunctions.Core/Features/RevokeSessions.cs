@@ -10,8 +10,11 @@ public sealed record RevokeCommand(string? MemberSessionId, string? SessionToken
 /// <summary>
 /// <c>POST /v1/b2b/sessions/revoke</c>: delete one session (by id, token or JWT) or all of a member's sessions.
 /// The row is gone at once, so every later authenticate fails, even with a JWT whose five minutes have not run out.
+/// One session is revoked only while it is live (<see cref="LiveSessions"/>): a session of a deleted member is already
+/// as good as revoked and answers session_not_found. Revoking by member_id also works for a deleted member, and removes
+/// whatever session rows an interrupted deletion left.
 /// </summary>
-public sealed class RevokeSessions(SessionLocator locator, SessionStore sessions, MemberStore members, IdFormat ids, TimeProvider time)
+public sealed class RevokeSessions(SessionLocator locator, LiveSessions live, SessionStore sessions, MemberStore members, IdFormat ids, TimeProvider time)
 {
     public async Task RunAsync(RevokeCommand c, CancellationToken ct)
     {
@@ -27,7 +30,7 @@ public sealed class RevokeSessions(SessionLocator locator, SessionStore sessions
         var address = !string.IsNullOrEmpty(c.MemberSessionId) ? locator.FromSessionId(c.MemberSessionId)
             : !string.IsNullOrEmpty(c.SessionToken) ? locator.FromToken(c.SessionToken)
             : await locator.FromJwtAsync(c.SessionJwt!, ct);
-        var row = address.Check(await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct), time.GetUtcNow());
+        var (row, _) = await live.ReadAsync(address, time.GetUtcNow(), ct);
         if (!await sessions.DeleteAsync(row, ETag.All, ct))
             throw new SessionException(ErrorTypes.SessionNotFound);
     }

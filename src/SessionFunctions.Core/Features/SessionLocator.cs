@@ -1,37 +1,31 @@
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Signing;
-using SessionFunctions.Core.Storage;
 
 namespace SessionFunctions.Core.Features;
 
-/// <summary>Where a session lives, and the proof the caller holds: its token, or a verified JWT naming its member.</summary>
-internal sealed record SessionAddress(string OrganizationId, Guid SessionKey, string MemberSessionId, string? Token, string? JwtMemberId)
-{
-    /// <summary>The stored row, if it exists, matches the proof and has not expired; otherwise session_not_found.</summary>
-    public SessionEntity Check(SessionEntity? row, DateTimeOffset now)
-    {
-        var proven = row is not null
-            && (Token is null || SessionToken.Matches(Token, row.TokenHash))
-            && (JwtMemberId is null || JwtMemberId == row.MemberId);
-        return proven && row!.ExpiresAt > now ? row : throw new SessionException(ErrorTypes.SessionNotFound);
-    }
-}
+/// <summary>
+/// Where a session lives, and the proof the caller holds: its token, or a verified JWT. <see cref="MemberId"/> is the
+/// member the proof names (a token's selector or a JWT's <c>sub</c>); null when only the session id is known.
+/// </summary>
+internal sealed record SessionAddress(string OrganizationId, Guid SessionKey, string MemberSessionId, string? Token, string? MemberId);
 
 /// <summary>Turns a session_token, session_jwt or member_session_id into a <see cref="SessionAddress"/> without storage.</summary>
 public sealed class SessionLocator(SessionJwtReader jwts, IdFormat ids)
 {
-    internal SessionAddress FromToken(string token) =>
-        SessionToken.TryParse(token, out var organization, out var session)
-            ? new SessionAddress(ids.Organization(organization), session, ids.Session(organization, session), token, null)
-            : throw new SessionException(ErrorTypes.SessionNotFound);
+    internal SessionAddress FromToken(string token)
+    {
+        if (!SessionToken.TryParse(token, out var selector)) throw new SessionException(ErrorTypes.SessionNotFound);
+        var memberId = selector.Member is { } member ? ids.Member(selector.Organization, member) : null;
+        return new SessionAddress(ids.Organization(selector.Organization), selector.Session, ids.Session(selector.Organization, selector.Session), token, memberId);
+    }
 
     internal async Task<SessionAddress> FromJwtAsync(string jwt, CancellationToken ct)
     {
         var claims = await jwts.ReadAsync(jwt, ct);
         var address = FromSessionId(claims.MemberSessionId);
         return address.OrganizationId == claims.OrganizationId
-            ? address with { JwtMemberId = claims.MemberId }
+            ? address with { MemberId = claims.MemberId }
             : throw new SessionException(ErrorTypes.SessionNotFound);
     }
 

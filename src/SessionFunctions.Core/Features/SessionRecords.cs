@@ -9,7 +9,7 @@ namespace SessionFunctions.Core.Features;
 /// <summary>Converts between the stored session row and the API's MemberSession.</summary>
 internal static class SessionRecords
 {
-    public static SessionEntity ToEntity(MemberSession session, byte[] tokenHash, Member member) => new()
+    public static SessionEntity ToEntity(MemberSession session, byte[] tokenHash) => new()
     {
         PartitionKey = session.OrganizationId,
         RowKey = Keys.Session(session.MemberSessionId),
@@ -20,7 +20,6 @@ internal static class SessionRecords
         TokenHash = tokenHash,
         Factors = JsonSerializer.Serialize(session.AuthenticationFactors, SessionJson.Options),
         CustomClaims = CustomClaims.Serialize(session.CustomClaims),
-        Member = JsonSerializer.Serialize(member, SessionJson.Options),
     };
 
     public static MemberSession ToMemberSession(SessionEntity e, string memberSessionId, Organization organization, Member member) => new()
@@ -36,8 +35,6 @@ internal static class SessionRecords
         Roles = member.RoleIds(),
         CustomClaims = CustomClaims.Parse(e.CustomClaims),
     };
-
-    public static Member Member(SessionEntity e) => JsonSerializer.Deserialize<Member>(e.Member, SessionJson.Options)!;
 
     /// <summary>Timestamps are kept at whole seconds, as Stytch's API and JWT show them.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

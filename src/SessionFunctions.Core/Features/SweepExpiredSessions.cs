@@ -15,8 +15,9 @@ public sealed record SweepReport(int Due, int Deleted, int Extended, int Already
 }
 
 /// <summary>
-/// Removes expired sessions. It reads only the expiry index partitions whose minute has passed, so its cost follows
-/// the number of sessions due, not the number stored. For each due entry it reads the session: one that was extended
+/// Removes expired sessions. It reads only the expiry index partitions whose minute has passed (every shard of such a
+/// minute, and rows written before sharding under the bare minute: see <see cref="Keys.ExpiryPartition"/>), so its
+/// cost follows the number of sessions due, not the number stored. For each due entry it reads the session: one that was extended
 /// is re-indexed at its new expiry and kept; one that expired is deleted conditionally on the ETag it was read with,
 /// so a session extended in the meantime survives. Deletes go in per-partition transactions of up to 100. Two sweeps
 /// running at once only find each other's work already done.

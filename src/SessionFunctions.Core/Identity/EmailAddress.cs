@@ -1,12 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 
 namespace SessionFunctions.Core.Identity;
 
 /// <summary>Email rules shared by member creation and migration: one validation, one normalization.</summary>
 public static class EmailAddress
 {
-    /// <summary>Trimmed and lower-cased: the form emails are compared in (case-insensitively, per organization).</summary>
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// Trimmed, with ASCII letters lower-cased (<see cref="AsciiCase"/>): the form emails are compared in, per
+    /// organization. Any other character must match exactly.
+    /// </summary>
+    public static string Normalize(string email) => AsciiCase.Fold(email.Trim());
 
     public static bool IsValid([NotNullWhen(true)] string? email)
     {
@@ -15,9 +20,21 @@ public static class EmailAddress
         if (e.Length > 254) return false;
         var at = e.LastIndexOf('@');
         if (at < 1 || at > 64 || at == e.Length - 1 || e.IndexOf('@') != at) return false;
-        foreach (var c in e)
+        for (var i = 0; i < e.Length; i++)
+        {
+            var c = e[i];
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"') return false;
+            if (!Rune.TryGetRuneAt(e, i, out var rune) || IsInvisible(rune)) return false; // an unpaired surrogate fails here
+            if (rune.Utf16SequenceLength == 2) i++;
+        }
         var domain = e.AsSpan(at + 1);
         return domain.Contains('.') && domain[0] != '.' && domain[^1] != '.' && !domain.Contains("..", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Zero-width and other format characters (U+200B, U+200D, U+FEFF, bidi controls…) and unassigned code points: an
+    /// address holding one looks like another address, so it is refused rather than compared.
+    /// </summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned;
 }

@@ -49,6 +49,10 @@ public sealed class IdFormat
     public Guid OrganizationKey(string organizationId) =>
         TryParseOrganization(organizationId, out var key) ? key : throw new FormatException($"'{organizationId}' is not an organization id.");
 
+    /// <summary>The member key of a member id this service issued (a stored member's, so always well-formed).</summary>
+    public Guid MemberKey(string memberId) =>
+        TryParseMember(memberId, out _, out var key) ? key : throw new FormatException($"'{memberId}' is not a member id.");
+
     public bool TryParseMember([NotNullWhen(true)] string? id, out Guid organization, out Guid member) =>
         TryParsePair(id, _member, out organization, out member);
 

@@ -3,38 +3,49 @@ using System.Security.Cryptography;
 
 namespace SessionFunctions.Core.Identity;
 
+/// <summary>What a token's selector names. <see cref="Member"/> is null in tokens of the first format, which lacked it.</summary>
+public readonly record struct TokenSelector(Guid Organization, Guid Session, Guid? Member);
+
 /// <summary>
-/// The opaque session token: URL-safe base64 (no padding) of 64 bytes, a 32-byte selector (organization and session
-/// keys) followed by 32 bytes (256 bits) from the OS CSPRNG. The selector lets authenticate find the session with one
-/// point read; the random part is what makes the token a secret. Only <see cref="Hash"/> of the token is ever stored.
+/// The opaque session token: URL-safe base64 (no padding) of 80 bytes, a 48-byte selector (organization, member and
+/// session keys) followed by 32 bytes (256 bits) from the OS CSPRNG. The selector lets authenticate read the session
+/// and its member with two concurrent point reads; the random part is what makes the token a secret. Only
+/// <see cref="Hash"/> of the token is ever stored. Tokens of the first format (64 bytes: organization and session keys
+/// only, 86 characters) still parse, so sessions issued before the member key was added stay valid.
 /// </summary>
 public static class SessionToken
 {
-    private const int SelectorBytes = 32, SecretBytes = 32, TotalBytes = SelectorBytes + SecretBytes;
-    public const int Length = 86; // base64url of 64 bytes, unpadded
+    private const int SecretBytes = 32;
+    private const int SelectorBytes = 48, TotalBytes = SelectorBytes + SecretBytes;
+    private const int LegacySelectorBytes = 32, LegacyTotalBytes = LegacySelectorBytes + SecretBytes;
+    public const int Length = 107;       // base64url of 80 bytes, unpadded
+    public const int LegacyLength = 86;  // base64url of 64 bytes, unpadded
 
-    public static string Create(Guid organization, Guid session)
+    public static string Create(Guid organization, Guid member, Guid session)
     {
         Span<byte> raw = stackalloc byte[TotalBytes];
         organization.TryWriteBytes(raw[..16]);
-        session.TryWriteBytes(raw[16..32]);
+        member.TryWriteBytes(raw[16..32]);
+        session.TryWriteBytes(raw[32..48]);
         RandomNumberGenerator.Fill(raw[SelectorBytes..]);
         var token = Base64Url.EncodeToString(raw);
         CryptographicOperations.ZeroMemory(raw);
         return token;
     }
 
-    /// <summary>Reads the organization and session keys from a token's selector. False for anything not shaped like a token.</summary>
-    public static bool TryParse(string? token, out Guid organization, out Guid session)
+    /// <summary>Reads the keys from a token's selector. False for anything not shaped like a token of either format.</summary>
+    public static bool TryParse(string? token, out TokenSelector selector)
     {
-        organization = session = default;
-        if (token is null || token.Length != Length) return false;
+        selector = default;
+        var total = token?.Length switch { Length => TotalBytes, LegacyLength => LegacyTotalBytes, _ => 0 };
+        if (total == 0) return false;
         Span<byte> raw = stackalloc byte[TotalBytes];
         if (Base64Url.DecodeFromChars(token, raw, out var consumed, out var written) != System.Buffers.OperationStatus.Done
-            || consumed != Length || written != TotalBytes)
+            || consumed != token!.Length || written != total)
             return false;
-        organization = new Guid(raw[..16]);
-        session = new Guid(raw[16..32]);
+        selector = total == TotalBytes
+            ? new TokenSelector(new Guid(raw[..16]), new Guid(raw[32..48]), new Guid(raw[16..32]))
+            : new TokenSelector(new Guid(raw[..16]), new Guid(raw[16..32]), null);
         return true;
     }
 

@@ -4,7 +4,10 @@ using System.Text.Json.Serialization;
 
 namespace SessionFunctions.Core.Json;
 
-/// <summary>The one set of JSON conventions for the wire and for stored payloads: snake_case, RFC 3339 times, no nulls.</summary>
+/// <summary>
+/// The one set of JSON conventions for the wire and for stored payloads: snake_case, RFC 3339 times, no nulls. Our own
+/// field names match in any case (Web defaults); names inside free-form objects (claims, metadata) are case-sensitive.
+/// </summary>
 public static class SessionJson
 {
     public static readonly JsonSerializerOptions Options = Create();
@@ -26,6 +29,7 @@ public static class SessionJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new Rfc3339Converter());
+        options.Converters.Add(new CaseSensitiveJsonObjectConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -52,13 +52,19 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
 internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
 {
+    private const string KeyIdShape = "https://<vault>.vault.azure.net/keys/<name>[/<32-hex version>]";
+
     public ValidateOptionsResult Validate(string? name, SigningOptions o)
     {
         var errors = new List<string>();
-        if (o.KeyVaultKeyId is null && string.IsNullOrWhiteSpace(o.LocalKeyPath))
-            errors.Add("Signing__LocalKeyPath or Signing__KeyVaultKeyId is required.");
-        if (o.KeyVaultKeyId is { } k && (!Signing.KeyVaultKeyId.TryParse(k, out _) || k.Scheme != Uri.UriSchemeHttps && !k.IsLoopback))
-            errors.Add($"Signing__KeyVaultKeyId must look like https://<vault>.vault.azure.net/keys/<name>[/<32-hex version>]; got '{k}'.");
+        if (o.KeyVaultKeyId is { } k && !IsKeyVaultKeyId(k))
+            errors.Add($"Signing__KeyVaultKeyId must look like {KeyIdShape}; got '{k}'.");
+        if (o.WrappingKeyId is { } w && !IsKeyVaultKeyId(w))
+            errors.Add($"Signing__WrappingKeyId must look like {KeyIdShape}; got '{w}'.");
+        if (!string.IsNullOrWhiteSpace(o.Mode) && !Enum.GetNames<SigningMode>().Contains(o.Mode.Trim(), StringComparer.OrdinalIgnoreCase))
+            errors.Add($"Signing__Mode must be KeyVault, Wrapped or Local; got '{o.Mode}'.");
+        else
+            ValidateMode(o, errors);
         if (o.RotationOverlapDays is < 0 or > 3650)
             errors.Add("Signing__RotationOverlapDays must be between 0 and 3650.");
         if (o.JwtReuseWindow < TimeSpan.Zero || o.JwtReuseWindow > TimeSpan.FromMinutes(4))
@@ -67,6 +73,53 @@ internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
             errors.Add("Signing__KeyRefreshInterval must be at least one second.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Each mode needs its own key settings and refuses another mode's, so a half-changed configuration never picks a key silently.</summary>
+    private static void ValidateMode(SigningOptions o, List<string> errors)
+    {
+        var mode = o.EffectiveMode;
+        var wrappingSet = o.WrappingKeyId is not null || !string.IsNullOrWhiteSpace(o.WrappingKeyPath);
+        switch (mode)
+        {
+            case SigningMode.KeyVault when o.KeyVaultKeyId is null:
+                errors.Add("Signing__Mode is KeyVault: Signing__KeyVaultKeyId is required.");
+                break;
+            case SigningMode.Local when string.IsNullOrWhiteSpace(o.LocalKeyPath):
+                errors.Add(string.IsNullOrWhiteSpace(o.Mode)
+                    ? "Signing__LocalKeyPath or Signing__KeyVaultKeyId is required."
+                    : "Signing__Mode is Local: Signing__LocalKeyPath is required.");
+                break;
+            case SigningMode.Local when o.KeyVaultKeyId is not null:
+                errors.Add("Signing__Mode is Local but Signing__KeyVaultKeyId is set: remove it, or set Signing__Mode to KeyVault.");
+                break;
+            case SigningMode.Wrapped:
+                ValidateWrapped(o, errors);
+                break;
+        }
+        if (mode != SigningMode.Wrapped && wrappingSet)
+            errors.Add(string.IsNullOrWhiteSpace(o.Mode)
+                ? "Signing__WrappingKeyId or Signing__WrappingKeyPath is set but Signing__Mode is not: set Signing__Mode to Wrapped."
+                : $"Signing__Mode is {mode}: Signing__WrappingKeyId and Signing__WrappingKeyPath apply only to Wrapped; remove them.");
+    }
+
+    private static void ValidateWrapped(SigningOptions o, List<string> errors)
+    {
+        var hasPath = !string.IsNullOrWhiteSpace(o.WrappingKeyPath);
+        if ((o.WrappingKeyId is null) == !hasPath)
+            errors.Add("Signing__Mode is Wrapped: set exactly one of Signing__WrappingKeyId (a Key Vault key) and Signing__WrappingKeyPath (a local PEM, for development).");
+        if (o.KeyVaultKeyId is not null)
+            errors.Add("Signing__Mode is Wrapped but Signing__KeyVaultKeyId is set: remove it (Wrapped uses Signing__WrappingKeyId), or set Signing__Mode to KeyVault.");
+        if (o.RotationInterval < TimeSpan.FromSeconds(1))
+            errors.Add("Signing__RotationInterval must be at least one second.");
+        if (o.RotationLead < o.KeyRefreshInterval)
+            errors.Add("Signing__RotationLead must be at least Signing__KeyRefreshInterval, so every instance has published a new key before any signs with it.");
+        if (o.RotationLead >= o.RotationInterval)
+            errors.Add("Signing__RotationLead must be shorter than Signing__RotationInterval.");
+        if (o.RotationOverlapDays < 1)
+            errors.Add("Signing__Mode is Wrapped: Signing__RotationOverlapDays must be at least 1, so JWTs signed by a rotated-out key keep verifying.");
+    }
+
+    private static bool IsKeyVaultKeyId(Uri id) => Signing.KeyVaultKeyId.TryParse(id, out _) && (id.Scheme == Uri.UriSchemeHttps || id.IsLoopback);
 }
 
 internal sealed class SweepOptionsValidator : IValidateOptions<SweepOptions>

@@ -3,13 +3,13 @@ using System.Security.Cryptography;
 namespace SessionFunctions.Core.Signing;
 
 /// <summary>
-/// Where session JWTs are signed: the local PEM key, or a Key Vault key. Implementations sign a SHA-256 digest
+/// Where session JWTs are signed: the local PEM key, a Key Vault key, or keys the service made and stores wrapped by a Key Vault key. Implementations sign a SHA-256 digest
 /// with the named key version and list the public halves of the versions that verifiers should trust.
 /// </summary>
 public interface ISigningKeyStore
 {
-    /// <summary>How this store signs, as telemetry names it (the <c>signer</c> of <c>sessions.signing.duration</c>).</summary>
-    string Signer { get; }
+    /// <summary>Which kind of signer this is, for telemetry: <c>local</c>, <c>keyvault</c> or <c>wrapped</c>.</summary>
+    string Kind { get; }
 
     /// <summary>The enabled key versions within the rotation window, newest first. The first one signs new tokens.</summary>
     Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct);

@@ -1,12 +1,7 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.Json;
-using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Errors;
@@ -27,11 +22,11 @@ namespace SessionFunctions.Core.Signing;
 public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credential, IOptions<SigningOptions> options, IdFormat ids, TimeProvider time, ILogger<KeyVaultKeyStore> log)
     : ISigningKeyStore
 {
-    private const string ApiVersion = "7.4";
-    private readonly HttpPipeline _pipeline = KeyVaultPipeline.Create(credential);
+    private const string RoleHint = " The app's identity needs the Key Vault Crypto User role on the vault (keys: list, get, sign).";
+    private readonly KeyVaultRestClient _vault = new(key, credential, RoleHint, log);
     private readonly ConcurrentDictionary<string, (string Version, PublicSigningKey Key)> _loaded = new(StringComparer.Ordinal);
 
-    public string Signer => "keyvault";
+    public string Kind => "keyvault";
 
     /// <summary>The JWT kid of a key version.</summary>
     public static string KeyIdOf(IdFormat ids, string version) => $"jwk-{ids.Environment}-{version}";
@@ -61,14 +56,14 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
     private async Task<List<KeyVaultKeyVersion>> ListVersionsAsync(CancellationToken ct)
     {
         var versions = new List<KeyVaultKeyVersion>();
-        for (Uri? page = key.Resource("/versions", ApiVersion); page is not null;)
+        for (Uri? page = _vault.Resource("/versions"); page is not null;)
         {
-            using var json = await SendAsync(RequestMethod.Get, page, null, "list the key versions", ct);
-            page = Read(json, "list the key versions", root =>
+            using var json = await _vault.SendAsync(RequestMethod.Get, page, null, "list the key versions", ct);
+            page = _vault.Read(json, "list the key versions", root =>
             {
                 foreach (var item in root.GetProperty("value").EnumerateArray())
                     if (KeyVaultKeyVersion.Read(item) is { } version) versions.Add(version);
-                return root.TryGetProperty("nextLink", out var next) && next.GetString() is { Length: > 0 } link ? SameVault(new Uri(link)) : null;
+                return root.TryGetProperty("nextLink", out var next) && next.GetString() is { Length: > 0 } link ? _vault.SameVault(new Uri(link)) : null;
             });
         }
         return versions;
@@ -76,14 +71,14 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
 
     private async Task<PublicSigningKey> ReadPublicKeyAsync(string kid, string version, CancellationToken ct)
     {
-        using var json = await SendAsync(RequestMethod.Get, key.Resource("/" + version, ApiVersion), null, "read the public key", ct);
-        var (kty, parameters) = Read(json, "read the public key", root =>
+        using var json = await _vault.SendAsync(RequestMethod.Get, _vault.Resource("/" + version), null, "read the public key", ct);
+        var (kty, parameters) = _vault.Read(json, "read the public key", root =>
         {
             var jwk = root.GetProperty("key");
             return (jwk.GetProperty("kty").GetString(), new RSAParameters
             {
-                Modulus = Bytes(jwk, "n").AsSpan().TrimStart((byte)0).ToArray(),
-                Exponent = Bytes(jwk, "e"),
+                Modulus = KeyVaultRestClient.Bytes(jwk, "n").AsSpan().TrimStart((byte)0).ToArray(),
+                Exponent = KeyVaultRestClient.Bytes(jwk, "e"),
             });
         });
         if (kty is not ("RSA" or "RSA-HSM"))
@@ -96,104 +91,13 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
 
     private async Task<byte[]> SignAsync(string version, byte[] digest, CancellationToken ct)
     {
-        var body = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("alg", "RS256");
-            writer.WriteString("value", Base64Url.EncodeToString(digest));
-            writer.WriteEndObject();
-        }
-        using var json = await SendAsync(RequestMethod.Post, key.Resource($"/{version}/sign", ApiVersion), body.WrittenMemory, "sign", ct);
-        return Read(json, "sign", root =>
+        var body = KeyVaultRestClient.Body(("alg", "RS256"), ("value", Base64Url.EncodeToString(digest)));
+        using var json = await _vault.SendAsync(RequestMethod.Post, _vault.Resource($"/{version}/sign"), body, "sign", ct);
+        return _vault.Read(json, "sign", root =>
         {
             // The vault answers with the versioned id of the key it used; anything else is not a signature we can publish.
-            if (!KeyVaultKeyId.TryParse(new Uri(root.GetProperty("kid").GetString()!), out var used) || used.Version != version)
-                throw new FormatException("The signature came from another key version.");
-            return Bytes(root, "value");
+            if (_vault.VersionIn(root) != version) throw new FormatException("The signature came from another key version.");
+            return KeyVaultRestClient.Bytes(root, "value");
         });
-    }
-
-    /// <summary>Sends one request; a 200 answer's JSON, or <see cref="ErrorTypes.ServerUnavailable"/> for anything else.</summary>
-    private async Task<JsonDocument> SendAsync(RequestMethod method, Uri uri, ReadOnlyMemory<byte>? body, string operation, CancellationToken ct)
-    {
-        using var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(uri);
-        message.Request.Headers.Add(HttpHeader.Common.JsonAccept);
-        if (body is { } content)
-        {
-            message.Request.Headers.Add(HttpHeader.Common.JsonContentType);
-            message.Request.Content = RequestContent.Create(content);
-        }
-        try
-        {
-            await _pipeline.SendAsync(message, ct);
-        }
-        catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            throw Unavailable($"could not be reached to {operation}", e); // network failures and timeouts, after the retries
-        }
-        catch (AuthenticationFailedException e)
-        {
-            throw Unavailable($"could not be asked to {operation}: no access token for it could be obtained", e);
-        }
-
-        var status = message.Response.Status;
-        if (status is 401 or 403)
-            throw Unavailable($"refused to {operation} (HTTP {status})", null, VaultError(message.Response) + RoleHint);
-        if (status != 200)
-            throw Unavailable($"could not {operation} (HTTP {status})", null, VaultError(message.Response));
-        try
-        {
-            return JsonDocument.Parse(message.Response.Content.ToMemory());
-        }
-        catch (JsonException e)
-        {
-            throw Unavailable($"answered a request to {operation} with a body that is not JSON", e);
-        }
-    }
-
-    /// <summary>Reads a 200 answer; a body of an unexpected shape is the vault not answering usefully, hence 503.</summary>
-    private T Read<T>(JsonDocument json, string operation, Func<JsonElement, T> read)
-    {
-        try { return read(json.RootElement); }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or UriFormatException or ArgumentNullException)
-        {
-            throw Unavailable($"answered a request to {operation} with an unexpected body", e);
-        }
-    }
-
-    private static byte[] Bytes(JsonElement parent, string name) =>
-        parent.GetProperty(name).GetString() is { Length: > 0 } value ? Base64Url.DecodeFromChars(value) : throw new FormatException($"'{name}' is empty.");
-
-    // A next page on another host would receive our bearer token: refuse it.
-    private Uri SameVault(Uri next) =>
-        Uri.Compare(next, key.VaultUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-            ? next
-            : throw new FormatException("The next page of key versions is on another host.");
-
-    private const string RoleHint = " The app's identity needs the Key Vault Crypto User role on the vault (keys: list, get, sign).";
-
-    /// <summary>Logs what operators need (never a token: the pipeline redacts Authorization) and makes the 503 clients see.</summary>
-    private SessionException Unavailable(string what, Exception? inner, string details = "")
-    {
-        log.LogWarning(inner, "Key Vault {Vault}, key {Key}: Key Vault {What}.{Details}", key.VaultUri.Host, key.Name, what, details);
-        return new SessionException(ErrorTypes.ServerUnavailable, $"Session signing is unavailable: Key Vault {what}. Please retry.", inner);
-    }
-
-    /// <summary>Key Vault's <c>{"error": {"code", "message"}}</c>, for the log.</summary>
-    private static string VaultError(Response response)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(response.Content.ToMemory());
-            var error = json.RootElement.GetProperty("error");
-            return $" Vault error {error.GetProperty("code").GetString()}: {error.GetProperty("message").GetString()}";
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return "";
-        }
     }
 }

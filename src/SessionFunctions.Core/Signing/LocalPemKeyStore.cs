@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Options;
@@ -18,13 +17,11 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
 
     public LocalPemKeyStore(IOptions<SigningOptions> options, IdFormat ids)
     {
-        _rsa = LoadOrCreate(options.Value.LocalKeyPath);
-        var parameters = _rsa.ExportParameters(includePrivateParameters: false);
-        using var certificate = SigningCertificate.Create(_rsa, X509SignatureGenerator.CreateForRSA(_rsa, RSASignaturePadding.Pkcs1));
-        _public = new PublicSigningKey(ids.NewJwkId(new Guid(SigningCertificate.Thumbprint(parameters).AsSpan(0, 16))), parameters, certificate.RawData);
+        _rsa = PemKeyFile.LoadOrCreate(options.Value.LocalKeyPath, "Signing__LocalKeyPath");
+        _public = SigningCertificate.Describe(_rsa, ids);
     }
 
-    public string Signer => "local";
+    public string Kind => "local";
 
     public Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<PublicSigningKey>>([_public]);
@@ -36,44 +33,4 @@ public sealed class LocalPemKeyStore : ISigningKeyStore, IDisposable
     }
 
     public void Dispose() => _rsa.Dispose();
-
-    private static RSA LoadOrCreate(string path)
-    {
-        var rsa = RSA.Create();
-        if (File.Exists(path))
-        {
-            try
-            {
-                rsa.ImportFromPem(File.ReadAllText(path));
-                rsa.ExportParameters(includePrivateParameters: true); // a PEM with only a public key fails here
-            }
-            catch (Exception e) when (e is ArgumentException or CryptographicException)
-            {
-                rsa.Dispose();
-                throw new InvalidOperationException($"Signing__LocalKeyPath '{path}' holds no readable PEM RSA private key.", e);
-            }
-            if (rsa.KeySize < 2048) throw new InvalidOperationException($"Signing__LocalKeyPath '{path}' holds a {rsa.KeySize}-bit key; at least 2048 bits are required.");
-            return rsa;
-        }
-        rsa.KeySize = 2048;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temporary, fileOptions))
-        using (var writer = new StreamWriter(stream))
-            writer.Write(rsa.ExportPkcs8PrivateKeyPem());
-        try
-        {
-            File.Move(temporary, path); // no overwrite: if another process created the key first, use theirs
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-            rsa.Dispose();
-            return LoadOrCreate(path);
-        }
-        return rsa;
-    }
 }

@@ -20,6 +20,17 @@ internal static class SigningCertificate
         return request.Create(request.SubjectName, signer, NotBefore, NotBefore.AddYears(25), serial);
     }
 
+    /// <summary>
+    /// The public half of a private key this process holds: its kid (<c>jwk-{env}-{guid}</c>, the guid taken from the
+    /// RFC 7638 thumbprint, so every instance names the same key alike) and its self-signed certificate.
+    /// </summary>
+    public static PublicSigningKey Describe(RSA privateKey, Identity.IdFormat ids)
+    {
+        var parameters = privateKey.ExportParameters(includePrivateParameters: false);
+        using var certificate = Create(privateKey, X509SignatureGenerator.CreateForRSA(privateKey, RSASignaturePadding.Pkcs1));
+        return new PublicSigningKey(ids.NewJwkId(new Guid(Thumbprint(parameters).AsSpan(0, 16))), parameters, certificate.RawData);
+    }
+
     /// <summary>RFC 7638 JWK thumbprint: SHA-256 of {"e","kty","n"} in lexicographic order without white space.</summary>
     public static byte[] Thumbprint(RSAParameters p) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
         $"{{\"e\":\"{Base64Url.EncodeToString(p.Exponent)}\",\"kty\":\"RSA\",\"n\":\"{Base64Url.EncodeToString(p.Modulus)}\"}}"));

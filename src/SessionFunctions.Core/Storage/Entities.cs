@@ -48,13 +48,38 @@ internal sealed class SessionEntity : TableRow
     public byte[] TokenHash { get; set; } = [];
     public string Factors { get; set; } = "[]";
     public string CustomClaims { get; set; } = "{}";
-    /// <summary>The member as it was when the session was written; member changes rewrite their sessions.</summary>
-    public string Member { get; set; } = "";
+    // No copy of the member: it is read from its own row on every use, so a change or deletion shows at once.
 }
 
-/// <summary>An expiry index row: partition = the minute the session was due to expire, row = organization|session.</summary>
+/// <summary>
+/// An expiry index row: partition = the minute the session was due to expire and a shard of the session key
+/// (<c>yyyyMMddHHmm-x</c>; rows written before sharding have the bare minute), row = organization|session.
+/// </summary>
 internal sealed class ExpiryEntity : TableRow
 {
     public string OrganizationId { get; set; } = "";
     public string SessionRowKey { get; set; } = "";
+}
+
+/// <summary>
+/// A signing key of Wrapped mode (table <c>SigningKeys</c>, partition <c>keys</c>, row <c>key|{period start}</c>: one row
+/// per rotation period, inserted by whichever instance gets there first). The public half is stored plain (instances
+/// publish it without unwrapping); the private half only as an AES-256-GCM ciphertext under a data key that only the
+/// wrapping key (Key Vault) can unwrap.
+/// </summary>
+internal sealed class SigningKeyEntity : TableRow
+{
+    public string KeyId { get; set; } = "";
+    /// <summary>When instances may start signing with it; until then it is only published.</summary>
+    public DateTimeOffset SignFrom { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public byte[] Modulus { get; set; } = [];
+    public byte[] Exponent { get; set; } = [];
+    public byte[] Certificate { get; set; } = [];
+    /// <summary>Which wrapping key (Key Vault key version, or <c>pem:{thumbprint}</c>) wrapped <see cref="WrappedDataKey"/>.</summary>
+    public string WrappingKeyId { get; set; } = "";
+    public byte[] WrappedDataKey { get; set; } = [];
+    public byte[] Nonce { get; set; } = [];
+    public byte[] EncryptedPrivateKey { get; set; } = [];
+    public byte[] Tag { get; set; } = [];
 }

@@ -13,8 +13,11 @@ internal static class Keys
     public const string OrganizationsPartition = "organizations";
 
     public static string Organization(string organizationId) => "id|" + organizationId;
-    public static string Slug(string slug) => "slug|" + slug.ToLowerInvariant();
-    public static string OrganizationExternalId(string externalId) => "extid|" + Hash(externalId);
+    /// <summary>
+    /// The one name index of organizations: slugs and external ids share it, compared with ASCII case folded, so a
+    /// name can never lead to two organizations.
+    /// </summary>
+    public static string OrganizationName(string name) => "name|" + Hash(Identity.AsciiCase.Fold(name));
 
     public static string Member(Guid member) => "member|" + member.ToString("N");
     /// <summary>The member row of a parsed member id (its last 32 characters are the member key).</summary>
@@ -30,6 +33,18 @@ internal static class Keys
 
     /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>
     public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    /// <summary>How many partitions one expiry minute is spread over (see <see cref="ExpiryPartition"/>).</summary>
+    public const int ExpiryShards = 16;
+
+    /// <summary>
+    /// The expiry index partition of a session: its minute, a dash and a shard (one hex digit) taken from the session's
+    /// random key, so the sessions due in one minute spread evenly over <see cref="ExpiryShards"/> partitions instead of
+    /// all landing in one (a partition serves about 2,000 entities/s). Every shard of a minute sorts after the minute
+    /// itself and before the next minute, so the sweep's <c>PartitionKey lt {ExpiryBucket(now)}</c> finds all shards of
+    /// the due minutes, and still finds rows written before sharding under the bare minute.
+    /// </summary>
+    public static string ExpiryPartition(DateTimeOffset at, string sessionRowKey) => ExpiryBucket(at) + "-" + sessionRowKey[^1];
     public static string ExpiryRow(string organizationId, string sessionRowKey) => organizationId + "|" + sessionRowKey["session|".Length..];
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));

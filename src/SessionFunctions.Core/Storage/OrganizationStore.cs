@@ -18,7 +18,11 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
 {
     private readonly TimeSpan _cacheDuration = options.Value.OrganizationCacheDuration;
 
-    /// <summary>Writes the organization and its slug and external-id index rows in one transaction.</summary>
+    /// <summary>
+    /// Writes the organization and its name index rows (slug, and external id when it has one) in one transaction.
+    /// Slugs and external ids share one name index, ASCII case folded, so a create whose slug or external id already
+    /// names another organization either way fails whole.
+    /// </summary>
     public async Task CreateAsync(Organization organization, CancellationToken ct)
     {
         var actions = new List<TableTransactionAction>
@@ -29,24 +33,38 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
                 RowKey = Keys.Organization(organization.OrganizationId),
                 Payload = JsonSerializer.Serialize(organization, SessionJson.Options),
             }),
-            new(TableTransactionActionType.Add, Pointer(Keys.Slug(organization.OrganizationSlug), organization.OrganizationId)),
         };
-        if (organization.OrganizationExternalId is { } externalId)
-            actions.Add(new(TableTransactionActionType.Add, Pointer(Keys.OrganizationExternalId(externalId), organization.OrganizationId)));
+        var names = Names(organization);
+        actions.AddRange(names.Select(n => new TableTransactionAction(TableTransactionActionType.Add, Pointer(n.RowKey, organization.OrganizationId))));
         try
         {
             await tables.Organizations.SubmitTransactionAsync(actions, ct);
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
-            throw new SessionException(e.FailedTransactionActionIndex == 2
+            var clash = e.FailedTransactionActionIndex is { } i and > 0 && i <= names.Count ? names[i - 1].Field : NameField.Slug;
+            throw new SessionException(clash == NameField.ExternalId
                 ? ErrorTypes.OrganizationExternalIdAlreadyUsed
                 : ErrorTypes.OrganizationSlugAlreadyUsed);
         }
         Remember(organization.OrganizationId, organization);
     }
 
-    /// <summary>Resolves an organization_id, slug or external id, in that order. Throws organization_not_found.</summary>
+    internal enum NameField { Slug, ExternalId }
+
+    /// <summary>
+    /// The name index rows an organization holds: its slug's, and its external id's unless that folds to the slug
+    /// (one name, one row).
+    /// </summary>
+    internal static List<(NameField Field, string RowKey)> Names(Organization organization)
+    {
+        var names = new List<(NameField, string)> { (NameField.Slug, Keys.OrganizationName(organization.OrganizationSlug)) };
+        if (organization.OrganizationExternalId is { } externalId && Keys.OrganizationName(externalId) != names[0].Item2)
+            names.Add((NameField.ExternalId, Keys.OrganizationName(externalId)));
+        return names;
+    }
+
+    /// <summary>Resolves an organization_id, or a slug or external id (ignoring ASCII case). Throws organization_not_found.</summary>
     public async Task<Organization> GetAsync(string identifier, CancellationToken ct) =>
         await FindAsync(identifier, ct) ?? throw new SessionException(ErrorTypes.OrganizationNotFound);
 
@@ -57,15 +75,13 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
 
         var organization = ids.TryParseOrganization(identifier, out _)
             ? await ReadAsync(identifier, ct)
-            : await FollowAsync(Slugs.IsValid(identifier) ? Keys.Slug(identifier) : null, ct)
-              ?? await FollowAsync(Keys.OrganizationExternalId(identifier), ct);
+            : await FollowAsync(Keys.OrganizationName(identifier), ct);
         if (organization is not null) Remember(identifier, organization);
         return organization;
     }
 
-    private async Task<Organization?> FollowAsync(string? pointerRow, CancellationToken ct)
+    private async Task<Organization?> FollowAsync(string pointerRow, CancellationToken ct)
     {
-        if (pointerRow is null) return null;
         var pointer = await tables.Organizations.GetEntityIfExistsAsync<PointerEntity>(Keys.OrganizationsPartition, pointerRow, cancellationToken: ct);
         return pointer.HasValue ? await ReadAsync(pointer.Value!.Target, ct) : null;
     }

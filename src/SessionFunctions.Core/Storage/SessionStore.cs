@@ -40,11 +40,11 @@ public sealed class SessionStore(SessionTables tables)
         await tables.Expiry.UpsertEntityAsync(ExpiryRow(organizationId, sessionRowKey, expiresAt), TableUpdateMode.Replace, ct);
 
     internal async Task RemoveExpiryAsync(string organizationId, string sessionRowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
-        await tables.Expiry.DeleteEntityAsync(Keys.ExpiryBucket(expiresAt), Keys.ExpiryRow(organizationId, sessionRowKey), ETag.All, ct);
+        await tables.Expiry.DeleteEntityAsync(Keys.ExpiryPartition(expiresAt, sessionRowKey), Keys.ExpiryRow(organizationId, sessionRowKey), ETag.All, ct);
 
     internal static ExpiryEntity ExpiryRow(string organizationId, string sessionRowKey, DateTimeOffset expiresAt) => new()
     {
-        PartitionKey = Keys.ExpiryBucket(expiresAt),
+        PartitionKey = Keys.ExpiryPartition(expiresAt, sessionRowKey),
         RowKey = Keys.ExpiryRow(organizationId, sessionRowKey),
         OrganizationId = organizationId,
         SessionRowKey = sessionRowKey,

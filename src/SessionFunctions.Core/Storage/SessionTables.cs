@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Diagnostics;
@@ -10,14 +11,16 @@ namespace SessionFunctions.Core.Storage;
 /// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = organization_id; members,
 /// their email and external-id index rows, and their sessions) and <c>SessionExpiry</c> (partition = expiry minute).
 /// Members and sessions share a partition so that writing a session and checking its member is one transaction.
+/// <c>SigningKeys</c> holds the wrapped signing keys of <c>Signing__Mode=Wrapped</c> (a few rows; unused in other modes).
 /// </summary>
 public sealed class SessionTables
 {
     internal TableClient Organizations { get; }
     internal TableClient Members { get; }
     internal TableClient Expiry { get; }
+    internal TableClient SigningKeys { get; }
 
-    public SessionTables(IOptions<StorageOptions> options, TokenCredential credential)
+    public SessionTables(IOptions<StorageOptions> options, TokenCredential credential, IEnumerable<TablePipelinePolicy> policies)
     {
         var o = options.Value;
         var clientOptions = new TableClientOptions();
@@ -25,24 +28,29 @@ public sealed class SessionTables
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         clientOptions.AddPolicy(TableRoundTripPolicy.Instance, HttpPipelinePosition.PerRetry);
+        foreach (var extra in policies) clientOptions.AddPolicy(extra.Policy, extra.Position);
         var service = string.IsNullOrWhiteSpace(o.ConnectionString)
             ? new TableServiceClient(o.TableServiceUri!, credential, clientOptions)
             : new TableServiceClient(o.ConnectionString, clientOptions);
         Organizations = service.GetTableClient(o.TablePrefix + "Organizations");
         Members = service.GetTableClient(o.TablePrefix + "Members");
         Expiry = service.GetTableClient(o.TablePrefix + "SessionExpiry");
+        SigningKeys = service.GetTableClient(o.TablePrefix + "SigningKeys");
     }
 
     public async Task CreateIfNotExistsAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Organizations, Members, Expiry })
+        foreach (var table in new[] { Organizations, Members, Expiry, SigningKeys })
             await table.CreateIfNotExistsAsync(ct);
     }
 
-    /// <summary>Drops all three tables (test clean-up).</summary>
+    /// <summary>Drops all the tables (test clean-up).</summary>
     public async Task DeleteAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Organizations, Members, Expiry })
+        foreach (var table in new[] { Organizations, Members, Expiry, SigningKeys })
             await table.DeleteAsync(ct);
     }
 }
+
+/// <summary>An extra Azure.Core policy for the table clients, registered in DI (the tests inject storage faults with it).</summary>
+public sealed record TablePipelinePolicy(HttpPipelinePolicy Policy, HttpPipelinePosition Position = HttpPipelinePosition.PerCall);

@@ -53,7 +53,7 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
                 foreach (var wrong in new[] { "\"60\"", "60.5", "true", "[60]", "1e400", "99999999999" })
                     yield return new($"{field}={wrong}", HttpMethod.Post, path, $"{{\"{field}\":{wrong}}}");
             foreach (var field in objects)
-                foreach (var wrong in new[] { "\"text\"", "[1,2]", "7" })
+                foreach (var wrong in new[] { "\"text\"", "[1,2]", "7", "{\"a\":1,\"a\":2}", "{\"a\":1,\"A\":2,\"a\":3}", "{\"n\":{\"x\":1,\"x\":2}}", "{\"l\":[{\"x\":1,\"x\":2}]}" })
                     yield return new($"{field}={wrong}", HttpMethod.Post, path, $"{{\"{field}\":{wrong}}}");
             yield return new("duplicate keys", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"a\",\"{strings[0]}\":\"b\"}}");
             yield return new("huge body", HttpMethod.Post, path, $"{{\"{strings[0]}\":\"{new string('x', 70_000)}\"}}");
@@ -67,6 +67,9 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
             yield return new("invalid utf-8", HttpMethod.Post, path, "{\"" + strings[0] + "\":\"\xff\xfe\"}");
             yield return new("semantically invalid", HttpMethod.Post, path, validJson);
         }
+        foreach (var (field, path) in new[] { ("untrusted_metadata", $"/v1/b2b/organizations/{organizationId}/members"), ("trusted_metadata", $"/v1/b2b/organizations/{organizationId}/members") })
+            foreach (var value in new[] { "{\"a\":1,\"a\":2}", "{\"a\":1,\"A\":2}", "{\"n\":{\"x\":1,\"x\":2}}" })
+                yield return new($"{field} keys {value}", HttpMethod.Post, path, $"{{\"email_address\":\"not an email\",\"{field}\":{value}}}");
         foreach (var claims in new[] { string.Concat(Enumerable.Repeat("{\"a\":", 12)) + "1" + new string('}', 12), "{\"big\":\"" + new string('z', 5000) + "\"}" })
             foreach (var path in new[] { "/v1/b2b/sessions/migrate", "/v1/b2b/sessions/authenticate" })
                 yield return new("bad custom claims", HttpMethod.Post, path, $"{{\"session_token\":\"t\",\"organization_id\":\"{organizationId}\",\"session_custom_claims\":{claims}}}");
@@ -84,6 +87,8 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
         }
         foreach (var (method, path) in new[] { (HttpMethod.Put, "/v1/b2b/organizations"), (HttpMethod.Patch, "/v1/b2b/sessions/migrate"), (HttpMethod.Get, "/v1/b2b/sessions/revoke"), (HttpMethod.Delete, "/v1/b2b/sessions"), (HttpMethod.Post, $"/v1/b2b/organizations/{organizationId}/member"), (HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}/members/{memberId}") })
             yield return new("wrong verb", method, path);
+        for (var i = 0; i < 30; i++) // a flood of wrong credentials from one address: 401s, then that address's 429s
+            yield return new("wrong credentials flood", HttpMethod.Post, "/v1/b2b/sessions/authenticate", "{}", RawAuthorization: "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"project-test-flood:guess-{i}")));
         yield return new("unknown route", HttpMethod.Get, "/v1/b2b/sessions/migrate/../../etc/passwd");
         yield return new("query repeated", HttpMethod.Get, $"/v1/b2b/sessions?organization_id={organizationId}&organization_id={organizationId}&member_id={memberId}");
     }
@@ -93,9 +98,10 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
     {
         var organizationId = await server.NewOrganizationAsync();
         var memberId = await server.NewMemberAsync(organizationId, "target@example.com");
-        var corpus = Corpus(organizationId, memberId).ToList();
+        var corpus = Corpus(organizationId, memberId).Concat(await SignedJwtCorpusAsync()).ToList();
         Assert.True(corpus.Count >= 200, $"the corpus has only {corpus.Count} requests");
         var before = await server.AllRowsAsync();
+        var errorLines = ErrorLines().Count;
         var failures = new List<string>();
 
         foreach (var bad in corpus)
@@ -117,5 +123,79 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {corpus.Count} answers were not Stytch-shaped 4xx:\n" + string.Join("\n", failures));
         Assert.Equal(before, await server.AllRowsAsync());
+        Assert.Equal([], ErrorLines().Skip(errorLines)); // a client's mistake is never an Error in the log
+    }
+
+    /// <summary>Session JWTs signed with the server's own key whose claims are wrong: refused before anything is written.</summary>
+    private async Task<List<BadRequest>> SignedJwtCorpusAsync()
+    {
+        var jwt = (await server.NewSessionAsync()).Session.Str("session_jwt");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var flaws = new (string Name, Action<System.Text.Json.Nodes.JsonObject> Edit)[]
+        {
+            ("no exp", p => p.Remove("exp")), ("no iat", p => p.Remove("iat")), ("no nbf", p => p.Remove("nbf")),
+            ("exp as a string", p => p["exp"] = (now + 300).ToString()), ("nbf an hour ahead", p => { p["nbf"] = now + 3600; p["exp"] = now + 3900; }),
+            ("exp before iat", p => p["exp"] = now - 600), ("another audience", p => p["aud"] = new System.Text.Json.Nodes.JsonArray("project-test-other")),
+            ("another issuer", p => p["iss"] = "stytch.com/project-test-other"), ("no session claim", p => p.Remove("https://stytch.com/session")),
+        };
+        var requests = new List<BadRequest>();
+        foreach (var (name, edit) in flaws)
+        {
+            var bad = await Jwts.ResignAsync(server, jwt, edit);
+            requests.Add(new($"signed jwt, {name}", HttpMethod.Post, "/v1/b2b/sessions/authenticate", JsonSerializer.Serialize(new { session_jwt = bad, session_duration_minutes = 600 })));
+            requests.Add(new($"signed jwt, {name}", HttpMethod.Post, "/v1/b2b/sessions/revoke", JsonSerializer.Serialize(new { session_jwt = bad })));
+        }
+        return requests;
+    }
+
+    private List<string> ErrorLines() => server.Logs.Lines.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
+
+    // ---- keys inside session_custom_claims, trusted_metadata and untrusted_metadata: JSON names are case-sensitive --
+
+    [Theory]
+    [InlineData("/v1/b2b/sessions/migrate", "session_custom_claims")]
+    [InlineData("/v1/b2b/sessions/authenticate", "session_custom_claims")]
+    [InlineData("/v1/b2b/organizations", "trusted_metadata")]
+    [InlineData("members", "trusted_metadata")]
+    [InlineData("members", "untrusted_metadata")]
+    public async Task A_key_given_twice_inside_an_object_field_is_a_400_bad_request_and_no_error_log(string path, string field)
+    {
+        if (path == "members") path = $"/v1/b2b/organizations/{await server.NewOrganizationAsync()}/members";
+        var errorLines = ErrorLines().Count;
+        var before = await server.AllRowsAsync();
+
+        foreach (var value in new[] { "{\"a\":1,\"a\":2}", "{\"a\":1,\"A\":2,\"A\":3}", "{\"n\":{\"x\":1,\"x\":2}}" })
+        {
+            var call = await server.PostRawAsync(path, $"{{\"{field}\":{value},\"email_address\":\"dup-{Guid.NewGuid():N}@example.com\",\"organization_name\":\"Dup\",\"organization_slug\":\"dup-{Guid.NewGuid():N}\",\"session_token\":\"t\",\"organization_id\":\"x\"}}");
+            call.AssertError(400, "bad_request");
+            Assert.Contains("duplicate", call.Str("error_message"), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(before, await server.AllRowsAsync());
+        Assert.Equal([], ErrorLines().Skip(errorLines));
+    }
+
+    [Fact]
+    public async Task Keys_that_differ_only_in_case_are_distinct_in_metadata_and_claims_as_stored_and_signed()
+    {
+        var organization = (await server.PostRawAsync("/v1/b2b/organizations",
+            $$$"""{"organization_name":"Case","organization_slug":"case-{{{Guid.NewGuid():N}}}","trusted_metadata":{"a":1,"A":2}}""")).AssertOk();
+        var organizationId = organization.Json.GetProperty("organization").GetProperty("organization_id").GetString()!;
+        var stored = (await server.GetAsync($"/v1/b2b/organizations/{organizationId}")).AssertOk();
+        Assert.Equal("""{"a":1,"A":2}""", stored.Json.GetProperty("organization").GetProperty("trusted_metadata").GetRawText());
+
+        var email = $"case-{Guid.NewGuid():N}@example.com";
+        (await server.PostRawAsync($"/v1/b2b/organizations/{organizationId}/members",
+            $$$"""{"email_address":"{{{email}}}","trusted_metadata":{"k":1,"K":2},"untrusted_metadata":{"u":{"v":1,"V":2},"w":0}}""")).AssertOk();
+        var member = (await server.GetAsync($"/v1/b2b/organizations/{organizationId}/member?email_address={Uri.EscapeDataString(email)}")).AssertOk().Json.GetProperty("member");
+        Assert.Equal("""{"k":1,"K":2}""", member.GetProperty("trusted_metadata").GetRawText());
+        Assert.Equal("""{"u":{"v":1,"V":2},"w":0}""", member.GetProperty("untrusted_metadata").GetRawText());
+
+        var migrated = (await server.PostRawAsync("/v1/b2b/sessions/migrate",
+            $$$"""{"session_token":"{{{server.UserInfo.IssueToken(email)}}}","organization_id":"{{{organizationId}}}","session_custom_claims":{"c":1,"C":2}}""")).AssertOk();
+        var again = (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = migrated.Str("session_token") })).AssertOk(); // from the stored row
+        Assert.Equal("""{"c":1,"C":2}""", again.Json.GetProperty("member_session").GetProperty("custom_claims").GetRawText());
+        var jwt = Jwts.Payload(again.Str("session_jwt"));
+        Assert.Equal((1, 2), (jwt.GetProperty("c").GetInt32(), jwt.GetProperty("C").GetInt32()));
     }
 }

@@ -26,8 +26,8 @@ public class ServerFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
     public LogCapture Logs { get; } = new();
-    public string ProjectId { get; } = "project-test-" + Guid.NewGuid();
-    public string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
+    public virtual string ProjectId { get; } = "project-test-" + Guid.NewGuid();
+    public virtual string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
     public string TablePrefix { get; } = TestStorage.NewTablePrefix();
     public FakeTimeProvider? Clock { get; private set; }
     protected string WorkDirectory => _keyDirectory;
@@ -78,7 +78,8 @@ public class ServerFixture : IAsyncLifetime
             else
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
+            // A rule for the capture itself outranks appsettings.json's per-category levels: it sees every category at Trace.
+            builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace).AddFilter<LogCapture>(null, LogLevel.Trace);
             if (Clock is not null) builder.Services.AddSingleton<TimeProvider>(Clock);
             ConfigureServices(builder.Services);
         });
@@ -101,24 +102,60 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Session tokens and JWTs this fixture has seen in answers.</summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _issued = [];
 
+    /// <summary>Members' email addresses this fixture has sent or seen in answers.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _emails = [];
+
     /// <summary>
     /// Every secret this server has handled: the project secret, the legacy tokens, and the session tokens and JWTs it
     /// issued. None may appear in its logs, which are captured at Trace level for the whole life of the fixture.
     /// </summary>
     public IEnumerable<string> Secrets => _issued.Concat(UserInfo.IssuedTokens).Append(Secret).Where(s => s.Length >= 16);
 
+    /// <summary>
+    /// Every form in which a secret could leak: the value itself, the Basic header's base64, each segment of a JWT,
+    /// and SHA-256 of a token (how tokens are stored) in hex and base64.
+    /// </summary>
+    public IEnumerable<string> SecretForms =>
+        Secrets.SelectMany(Forms).Append(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Secret}"))).Distinct();
+
+    public static IEnumerable<string> Forms(string secret)
+    {
+        yield return secret;
+        if (secret.Count(c => c == '.') == 2)
+            foreach (var segment in secret.Split('.').Where(s => s.Length >= 16)) yield return segment;
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        yield return Convert.ToHexString(hash);
+        yield return Convert.ToHexStringLower(hash);
+        yield return Convert.ToBase64String(hash).TrimEnd('=');
+        yield return System.Buffers.Text.Base64Url.EncodeToString(hash);
+    }
+
+    /// <summary>Members' emails as they could appear in a log: as written, or escaped in a query string (any case).</summary>
+    public IEnumerable<string> EmailForms => _emails.Distinct(StringComparer.OrdinalIgnoreCase)
+        .SelectMany(e => new[] { e, Uri.EscapeDataString(e), System.Net.WebUtility.UrlEncode(e) }).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Remembers an email address that must never be logged (for calls made without this fixture's helpers).</summary>
+    public void RememberEmail(string email) => _emails.Add(email);
+
     public void AssertNoSecretInLogs()
     {
         var lines = Logs.Lines.ToList();
-        var leaked = Secrets.Distinct().Where(secret => lines.Any(l => l.Contains(secret, StringComparison.Ordinal))).ToList();
-        Assert.True(leaked.Count == 0, $"{leaked.Count} secret(s) appear in the server log, e.g. in: {lines.FirstOrDefault(l => leaked.Any(l.Contains))}");
+        var leaked = SecretForms.Where(secret => lines.Any(l => l.Contains(secret, StringComparison.Ordinal)))
+            .Concat(EmailForms.Where(email => lines.Any(l => l.Contains(email, StringComparison.OrdinalIgnoreCase)))).ToList();
+        Assert.True(leaked.Count == 0, $"{leaked.Count} secret(s) or email(s) appear in the server log, e.g. in: " +
+            lines.FirstOrDefault(l => leaked.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))));
     }
 
     private ApiCall Remember(ApiCall call)
     {
         if (call.Json.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
             foreach (var name in new[] { "session_token", "session_jwt" })
                 if (call.Json.TryGetProperty(name, out var v) && v.GetString() is { Length: > 0 } s) _issued.Add(s);
+            if (call.Json.TryGetProperty("member", out var member) && member.ValueKind == System.Text.Json.JsonValueKind.Object
+                && member.TryGetProperty("email_address", out var email) && email.GetString() is { Length: > 0 } address)
+                _emails.Add(address);
+        }
         return call;
     }
 
@@ -144,7 +181,7 @@ public class ServerFixture : IAsyncLifetime
         Remember(await ApiCall.ReadAsync(await (client ?? Client).PostAsync(path, new StringContent(body, Encoding.UTF8, contentType))));
 
     public async Task<ApiCall> GetAsync(string path, HttpClient? client = null) =>
-        await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path));
+        Remember(await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path)));
 
     public async Task<ApiCall> DeleteAsync(string path) => await ApiCall.ReadAsync(await Client.DeleteAsync(path));
 
@@ -163,6 +200,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>A new member; returns its member_id.</summary>
     public async Task<string> NewMemberAsync(string organizationId, string email, bool pending = false, string? externalId = null, string[]? roles = null)
     {
+        RememberEmail(email);
         var body = new Dictionary<string, object?> { ["email_address"] = email, ["create_member_as_pending"] = pending, ["external_id"] = externalId, ["roles"] = roles };
         var call = (await PostAsync($"/v1/b2b/organizations/{organizationId}/members", body.Where(p => p.Value is not null).ToDictionary())).AssertOk();
         return call.Str("member_id");
@@ -171,6 +209,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Migrates a fresh legacy token for <paramref name="email"/> into <paramref name="organizationId"/>.</summary>
     public async Task<ApiCall> MigrateAsync(string organizationId, string email, int? durationMinutes = null, object? customClaims = null)
     {
+        RememberEmail(email);
         var body = new Dictionary<string, object?>
         {
             ["session_token"] = UserInfo.IssueToken(email),

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using SessionFunctions.Tests.Infrastructure;
 
 namespace SessionFunctions.Tests.Integration;
@@ -75,5 +76,116 @@ public sealed class JwtAndJwksTests(ServerFixture server) : IClassFixture<Server
     {
         var call = (await server.GetAsync($"/v1/b2b/sessions/jwks/{server.ProjectId}")).AssertOk();
         Assert.Equal("tables=0;userinfo=0;signatures=0", call.Headers.GetValues("X-Request-Cost").Single());
+    }
+
+    // ---- session JWTs the server receives: signed by its real key, so only the claim under test can fail ---------
+
+    private Task<ApiCall> AuthenticateAsync(object body) => server.PostAsync("/v1/b2b/sessions/authenticate", body);
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    [Fact]
+    public async Task A_jwt_for_another_audience_is_refused()
+    {
+        var (_, _, migrated) = await server.NewSessionAsync();
+        var jwt = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => p["aud"] = new JsonArray("project-test-someone-else"));
+
+        (await AuthenticateAsync(new { session_jwt = jwt })).AssertError(400, "jwt_invalid_audience");
+    }
+
+    [Fact]
+    public async Task A_jwt_from_another_issuer_is_refused()
+    {
+        var (_, _, migrated) = await server.NewSessionAsync();
+        var jwt = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => p["iss"] = "stytch.com/project-test-someone-else");
+
+        (await AuthenticateAsync(new { session_jwt = jwt })).AssertError(400, "jwt_invalid_issuer");
+    }
+
+    [Fact]
+    public async Task The_real_key_signs_jwts_the_server_accepts() // the control for the tests above and below
+    {
+        var (_, _, migrated) = await server.NewSessionAsync();
+        var jwt = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => p["extra"] = "re-signed");
+
+        (await AuthenticateAsync(new { session_jwt = jwt })).AssertOk();
+    }
+
+    [Theory]
+    [InlineData("no exp")]
+    [InlineData("no iat")]
+    [InlineData("no nbf")]
+    [InlineData("exp as a string")]
+    [InlineData("iat as a string")]
+    [InlineData("nbf as a string")]
+    [InlineData("exp null")]
+    [InlineData("exp not an integer")]
+    [InlineData("exp beyond year 9999")]
+    [InlineData("iat negative")]
+    [InlineData("nbf an hour ahead")]
+    [InlineData("iat an hour ahead")]
+    [InlineData("exp before iat")]
+    [InlineData("exp equal to iat")]
+    [InlineData("nbf after exp")]
+    public async Task A_jwt_without_sane_times_is_refused_by_authenticate_and_revoke(string flaw)
+    {
+        var (_, _, migrated) = await server.NewSessionAsync();
+        var jwt = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => Spoil(p, flaw));
+
+        (await AuthenticateAsync(new { session_jwt = jwt })).AssertError(400, "unable_to_parse_session_jwt");
+        (await server.PostAsync("/v1/b2b/sessions/revoke", new { session_jwt = jwt })).AssertError(400, "unable_to_parse_session_jwt");
+        (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertOk(); // the session lives on
+    }
+
+    private static void Spoil(JsonObject p, string flaw)
+    {
+        var iat = p["iat"]!.GetValue<long>();
+        switch (flaw)
+        {
+            case "no exp": p.Remove("exp"); break;
+            case "no iat": p.Remove("iat"); break;
+            case "no nbf": p.Remove("nbf"); break;
+            case "exp as a string": p["exp"] = (iat + 300).ToString(); break;
+            case "iat as a string": p["iat"] = iat.ToString(); break;
+            case "nbf as a string": p["nbf"] = iat.ToString(); break;
+            case "exp null": p["exp"] = null; break;
+            case "exp not an integer": p["exp"] = iat + 300.5; break;
+            case "exp beyond year 9999": p["exp"] = 253402300800L * 10; break;
+            case "iat negative": p["iat"] = -1; p["nbf"] = -1; break;
+            case "nbf an hour ahead": p["nbf"] = Now + 3600; p["exp"] = Now + 3900; break;
+            case "iat an hour ahead": p["iat"] = Now + 3600; p["nbf"] = iat; p["exp"] = Now + 3900; break;
+            case "exp before iat": p["exp"] = iat - 1; break;
+            case "exp equal to iat": p["exp"] = iat; break;
+            case "nbf after exp": p["nbf"] = iat + 301; break;
+            default: throw new ArgumentException(flaw);
+        }
+    }
+
+    [Fact]
+    public async Task Times_a_few_seconds_ahead_are_tolerated_as_clock_skew()
+    {
+        var (_, _, migrated) = await server.NewSessionAsync();
+        var jwt = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => { p["iat"] = Now + 10; p["nbf"] = Now + 10; p["exp"] = Now + 310; });
+
+        (await AuthenticateAsync(new { session_jwt = jwt })).AssertOk();
+    }
+
+    // Decided and documented in README ("Differences from Stytch"): as with Stytch, an expired JWT of a live session
+    // is as good as its session_token, so it may extend the session and rewrite its custom claims.
+    [Fact]
+    public async Task An_expired_jwt_of_a_live_session_authenticates_extends_it_and_rewrites_its_claims()
+    {
+        var (_, _, migrated) = await server.NewSessionAsync(durationMinutes: 60);
+        var expired = await Jwts.ResignAsync(server, migrated.Str("session_jwt"), p => { p["iat"] = Now - 3600; p["nbf"] = Now - 3600; p["exp"] = Now - 3300; });
+        var before = DateTimeOffset.Parse(migrated.Json.GetProperty("member_session").GetProperty("expires_at").GetString()!);
+
+        var call = (await AuthenticateAsync(new { session_jwt = expired, session_duration_minutes = 600, session_custom_claims = new { plan = "pro" } })).AssertOk();
+
+        var session = call.Json.GetProperty("member_session");
+        Assert.True(DateTimeOffset.Parse(session.GetProperty("expires_at").GetString()!) > before.AddMinutes(500));
+        Assert.Equal("pro", session.GetProperty("custom_claims").GetProperty("plan").GetString());
+        var fresh = Jwts.Payload(call.Str("session_jwt"));
+        Assert.True(fresh.GetProperty("exp").GetInt64() > Now);
+        Assert.Equal("pro", fresh.GetProperty("plan").GetString());
     }
 }

@@ -11,7 +11,8 @@ namespace SessionFunctions.Tests.KeyVault;
 
 /// <summary>
 /// Azure Key Vault's key endpoints (api-version 7.4), served by Kestrel on loopback: list versions (paged, with nextLink),
-/// get a version's public key, and sign a digest with the real RSA key. It checks every request the way the vault does
+/// get a version's public key (or the current version's, without a version), sign a digest with the real RSA key, and
+/// wrap and unwrap a key with it (RSA-OAEP-256). It checks every request the way the vault does
 /// (path, api-version, <c>Authorization: Bearer</c>, sign body) and writes down every deviation in <see cref="Rejections"/>,
 /// so tests can prove the store only ever sent well-formed requests. Tests add versions with the timestamps they need,
 /// script failures (429 with Retry-After, 401, 403, …), and read how many requests of each kind arrived.
@@ -21,7 +22,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     public const string KeyName = "session-signing";
     public const string AccessToken = "fake-key-vault-access-token";
 
-    public enum Operation { ListVersions, GetKey, Sign }
+    public enum Operation { ListVersions, GetKey, Sign, WrapKey, UnwrapKey }
 
     private sealed record KeyVersion(string Version, RSA Rsa, DateTimeOffset Created, bool Enabled, DateTimeOffset? NotBefore, DateTimeOffset? Expires);
     private sealed record Script(int Status, TimeSpan? RetryAfter);
@@ -91,8 +92,11 @@ public sealed class FakeKeyVault : IAsyncDisposable
         Operation? operation = (request.Method, segments) switch
         {
             ("GET", ["keys", KeyName, "versions"]) => Operation.ListVersions,
+            ("GET", ["keys", KeyName]) => Operation.GetKey,
             ("GET", ["keys", KeyName, _]) => Operation.GetKey,
             ("POST", ["keys", KeyName, _, "sign"]) => Operation.Sign,
+            ("POST", ["keys", KeyName, _, "wrapkey"]) => Operation.WrapKey,
+            ("POST", ["keys", KeyName, _, "unwrapkey"]) => Operation.UnwrapKey,
             _ => null,
         };
         if (operation is not { } op)
@@ -109,12 +113,14 @@ public sealed class FakeKeyVault : IAsyncDisposable
             await ScriptedAsync(context, script);
         else if (op == Operation.ListVersions)
             await ListAsync(context);
-        else if (!_versions.TryGetValue(segments[2], out var version))
+        else if ((segments.Length > 2 ? _versions.GetValueOrDefault(segments[2]) : Current()) is not { } version)
             await ErrorAsync(context, 404, "KeyNotFound", "A key with (name/id) was not found in this key vault.");
         else if (op == Operation.GetKey)
             await context.Response.WriteAsJsonAsync(new { key = Jwk(version), attributes = Attributes(version) });
-        else
+        else if (op == Operation.Sign)
             await SignAsync(context, version);
+        else
+            await WrapOrUnwrapAsync(context, version, op == Operation.WrapKey);
     }
 
     private async Task ListAsync(HttpContext context)
@@ -155,6 +161,39 @@ public sealed class FakeKeyVault : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new { kid = Kid(version), value = B64.EncodeToString(signature) });
     }
 
+    /// <summary>The newest enabled version: what a request without a version gets.</summary>
+    private KeyVersion? Current() => _versions.Values.Where(v => v.Enabled).MaxBy(v => v.Created);
+
+    private async Task WrapOrUnwrapAsync(HttpContext context, KeyVersion version, bool wrap)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var alg = body.RootElement.TryGetProperty("alg", out var a) ? a.GetString() : null;
+        byte[] value;
+        try { value = B64.DecodeFromChars(body.RootElement.GetProperty("value").GetString()); }
+        catch (Exception e) when (e is FormatException or KeyNotFoundException) { value = []; }
+        if (alg != "RSA-OAEP-256" || value.Length == 0 || context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            await RejectAsync(context, 400, $"{(wrap ? "wrap" : "unwrap")} with alg {alg} and {value.Length} bytes");
+            return;
+        }
+        if (!version.Enabled)
+        {
+            await ErrorAsync(context, 403, "Forbidden", "Operation is not allowed on a disabled key.");
+            return;
+        }
+        byte[] result;
+        try
+        {
+            result = wrap ? version.Rsa.Encrypt(value, RSAEncryptionPadding.OaepSHA256) : version.Rsa.Decrypt(value, RSAEncryptionPadding.OaepSHA256);
+        }
+        catch (CryptographicException)
+        {
+            await ErrorAsync(context, 400, "BadParameter", "The value could not be wrapped or unwrapped with this key.");
+            return;
+        }
+        await context.Response.WriteAsJsonAsync(new { kid = Kid(version), value = B64.EncodeToString(result) });
+    }
+
     private static Task ScriptedAsync(HttpContext context, Script script)
     {
         if (script.RetryAfter is { } delay) context.Response.Headers.RetryAfter = ((int)delay.TotalSeconds).ToString();
@@ -180,7 +219,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
     private object Jwk(KeyVersion v)
     {
         var p = v.Rsa.ExportParameters(false);
-        return new { kid = Kid(v), kty = "RSA", key_ops = new[] { "sign", "verify" }, n = B64.EncodeToString(p.Modulus), e = B64.EncodeToString(p.Exponent) };
+        return new { kid = Kid(v), kty = "RSA", key_ops = new[] { "sign", "verify", "wrapKey", "unwrapKey" }, n = B64.EncodeToString(p.Modulus), e = B64.EncodeToString(p.Exponent) };
     }
 
     private static Dictionary<string, object> Attributes(KeyVersion v)

@@ -1,7 +1,9 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using SessionFunctions.Core.Claims;
 using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Json;
 
 namespace SessionFunctions.Tests.Unit;
 
@@ -248,4 +250,33 @@ public sealed class CustomClaimsTests
         current["leaf"] = leaf;
         return root;
     }
+
+    // JSON names are case-sensitive: the service's JSON conventions must not fold them (JsonSerializerDefaults.Web does).
+
+    private static JsonObject Read(string json) => JsonSerializer.Deserialize<JsonObject>(json, SessionJson.Options)!;
+
+    [Fact]
+    public void Claims_whose_names_differ_only_in_case_are_distinct()
+    {
+        var claims = Read("""{"a":1,"A":2,"n":{"b":1,"B":2}}""");
+
+        Assert.Equal("""{"a":1,"A":2,"n":{"b":1,"B":2}}""", CustomClaims.Serialize(CustomClaims.Merge([], claims)));
+        Assert.Equal("""{"a":1,"A":3,"n":{"b":1,"B":2}}""", CustomClaims.Serialize(CustomClaims.Merge(claims, Read("""{"A":3}"""))));
+        Assert.Equal("""{"A":2,"n":{"b":1,"B":2}}""", CustomClaims.Serialize(CustomClaims.Merge(claims, Read("""{"a":null}"""))));
+        Assert.False(Read("""{"Exp":1}""").Count == 0 || CustomClaims.IsReserved("Exp")); // only the exact registered names are reserved
+    }
+
+    [Theory]
+    [InlineData("""{"a":1,"a":2}""")]
+    [InlineData("""{"n":{"a":1,"a":2}}""")]
+    [InlineData("""{"l":[1,{"a":1,"a":2}]}""")]
+    public void A_name_given_twice_is_a_json_error(string json)
+    {
+        var e = Assert.Throws<JsonException>(() => Read(json));
+        Assert.Contains("Duplicate", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Stored_claims_keep_names_that_differ_only_in_case() =>
+        Assert.Equal("""{"a":1,"A":2}""", CustomClaims.Serialize(CustomClaims.Parse("""{"a":1,"A":2}""")));
 }

@@ -94,4 +94,42 @@ public sealed class EmailAddressTests
         domain[^1] = 'm';
         return new string('l', localLength) + "@" + new string(domain);
     }
+
+    [Theory]
+    [InlineData("Kate@Corp.Example", "kate@corp.example")]
+    [InlineData("  ADA@EXAMPLE.COM ", "ada@example.com")]
+    [InlineData("\u00dcser@Exampl\u00e9.de", "\u00dcser@exampl\u00e9.de")] // only ASCII letters fold: U+00DC stays
+    public void Normalizing_trims_and_folds_ascii_letters_only(string email, string normalized) =>
+        Assert.Equal(normalized, EmailAddress.Normalize(email));
+
+    [Theory]
+    [InlineData("\u212Aate@corp.example", "kate@corp.example")]   // KELVIN SIGN, which ToLowerInvariant turns into 'k'
+    [InlineData("\u0130nfo@corp.example", "info@corp.example")]   // LATIN CAPITAL I WITH DOT ABOVE
+    [InlineData("\u0131nfo@corp.example", "info@corp.example")]   // dotless i
+    [InlineData("\u017Fales@corp.example", "sales@corp.example")] // long s, which upper-cases to 'S'
+    [InlineData("\uFF4Bate@corp.example", "kate@corp.example")]   // fullwidth k
+    [InlineData("\uFF2Bate@corp.example", "kate@corp.example")]   // fullwidth K
+    public void A_look_alike_letter_never_normalizes_to_an_ascii_address(string lookAlike, string ascii)
+    {
+        Assert.NotEqual(EmailAddress.Normalize(ascii), EmailAddress.Normalize(lookAlike));
+        Assert.NotEqual(EmailAddress.Normalize(ascii), EmailAddress.Normalize(lookAlike.ToUpperInvariant()));
+    }
+
+    [Theory]
+    [InlineData("ka\u200Bte@corp.example")]  // zero-width space
+    [InlineData("kate\u200D@corp.example")]  // zero-width joiner
+    [InlineData("\uFEFFkate@corp.example")]  // byte order mark
+    [InlineData("kate@corp\u202E.example")]  // right-to-left override
+    [InlineData("kate\u0378@corp.example")]  // unassigned code point
+    public void Invisible_or_unassigned_characters_make_an_address_invalid(string email) => Assert.False(EmailAddress.IsValid(email));
+
+    [Fact]
+    public void An_unpaired_surrogate_makes_an_address_invalid() // built here: xunit's theory data would replace it with U+FFFD
+    {
+        Assert.False(EmailAddress.IsValid("kate" + '\uD800' + "@corp.example"));
+        Assert.False(EmailAddress.IsValid("kate@corp.example" + '\uDC00'));
+    }
+
+    [Fact]
+    public void A_letter_outside_the_basic_plane_is_accepted() => Assert.True(EmailAddress.IsValid("\U0001D4B6da@example.com"));
 }

@@ -21,7 +21,7 @@ public sealed class ManagedIdentityStorageTests
         var tables = new SessionTables(Microsoft.Extensions.Options.Options.Create(new StorageOptions
         {
             TableServiceUri = new Uri("https://127.0.0.1:1/"), // nothing listens: the token is fetched before the send fails
-        }), credential.Object);
+        }), credential.Object, []);
 
         await Assert.ThrowsAnyAsync<Exception>(() => tables.CreateIfNotExistsAsync(CancellationToken.None));
 
@@ -35,7 +35,7 @@ public sealed class ManagedIdentityStorageTests
         var tables = new SessionTables(Microsoft.Extensions.Options.Options.Create(new StorageOptions
         {
             ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
-        }), credential.Object);
+        }), credential.Object, []);
 
         await Assert.ThrowsAnyAsync<Exception>(() => tables.CreateIfNotExistsAsync(CancellationToken.None));
     }

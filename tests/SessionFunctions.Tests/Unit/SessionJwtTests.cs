@@ -21,6 +21,7 @@ public sealed class SessionJwtTests : IDisposable
     private static readonly string ProjectId = "project-test-" + Guid.NewGuid();
     private static readonly IdFormat Ids = new(ProjectId);
     private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly List<IDisposable> _disposables = [];
 
     public void Dispose()
@@ -37,9 +38,9 @@ public sealed class SessionJwtTests : IDisposable
         var options = new SessionsOptions { ProjectId = projectId == "" ? ProjectId : projectId, Issuer = issuer };
         var store = new LocalPemKeyStore(Microsoft.Extensions.Options.Options.Create(new SigningOptions { LocalKeyPath = _temp.File(keyFile) }), Ids);
         _disposables.Add(store);
-        var ring = new SigningKeyRing(store, Microsoft.Extensions.Options.Options.Create(new SigningOptions()), new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<SigningKeyRing>.Instance);
+        var ring = new SigningKeyRing(store, Microsoft.Extensions.Options.Options.Create(new SigningOptions()), _clock, NullLogger<SigningKeyRing>.Instance);
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
-        return new Signer(store, ring, new SessionJwtIssuer(ring, store, wrapped), new SessionJwtReader(ring, wrapped), options);
+        return new Signer(store, ring, new SessionJwtIssuer(ring, store, wrapped), new SessionJwtReader(ring, wrapped, _clock), options);
     }
 
     private static readonly Guid OrganizationKey = Guid.NewGuid();
@@ -348,6 +349,39 @@ public sealed class SessionJwtTests : IDisposable
         var signer = NewSigner();
         var jwt = await SignAsync(signer.Store, $$"""{"alg":"RS256","kid":"{{await KidAsync(signer)}}","typ":"JWT"}""",
             $$$"""{"sub":42,"iss":"stytch.com/{{{ProjectId}}}","aud":["{{{ProjectId}}}"],"exp":4102444800,"https://stytch.com/session":{"id":"s"},"https://stytch.com/organization":{"organization_id":"o"}}""");
+
+        var e = await Assert.ThrowsAsync<SessionException>(() => signer.Reader.ReadAsync(jwt, CancellationToken.None));
+        Assert.Equal("unable_to_parse_session_jwt", e.Type.Value);
+    }
+
+    [Theory]
+    [InlineData(-3600, true)]
+    [InlineData(0, true)]
+    [InlineData(60, true)]
+    [InlineData(61, false)]
+    [InlineData(86400, false)]
+    public async Task The_reader_allows_iat_and_nbf_ahead_of_its_clock_by_one_minute_and_no_more(int secondsAhead, bool accepted)
+    {
+        var signer = NewSigner();
+        var issuedAt = _clock.GetUtcNow().AddSeconds(secondsAhead);
+        var session = Session(issuedAt);
+
+        var read = signer.Reader.ReadAsync(await signer.Issuer.IssueAsync(session, issuedAt, CancellationToken.None), CancellationToken.None);
+
+        if (accepted) Assert.Equal(session.MemberSessionId, (await read).MemberSessionId);
+        else Assert.Equal("unable_to_parse_session_jwt", (await Assert.ThrowsAsync<SessionException>(() => read)).Type.Value);
+    }
+
+    [Fact]
+    public async Task A_validly_signed_jwt_without_iat_and_nbf_is_unparseable()
+    {
+        var signer = NewSigner();
+        var now = _clock.GetUtcNow();
+        var payload = Segment(await signer.Issuer.IssueAsync(Session(now), now, CancellationToken.None), 1).GetRawText();
+        var node = JsonNode.Parse(payload)!.AsObject();
+        node.Remove("iat");
+        node.Remove("nbf");
+        var jwt = await SignAsync(signer.Store, $$"""{"alg":"RS256","kid":"{{await KidAsync(signer)}}","typ":"JWT"}""", node.ToJsonString());
 
         var e = await Assert.ThrowsAsync<SessionException>(() => signer.Reader.ReadAsync(jwt, CancellationToken.None));
         Assert.Equal("unable_to_parse_session_jwt", e.Type.Value);

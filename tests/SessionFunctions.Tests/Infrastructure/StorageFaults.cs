@@ -1,0 +1,56 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// A storage fault at the store seam: once armed, lets a number of table transactions ($batch requests) through and
+/// then fails every following one, as a storage outage or a process killed between two writes would leave them.
+/// It sits in the table clients' own Azure.Core pipeline (outside their retries), so everything else is real Azurite.
+/// </summary>
+public sealed class StorageFaults : HttpPipelinePolicy
+{
+    private volatile bool _armed;
+    private int _passing, _injected;
+
+    public int Injected => Volatile.Read(ref _injected);
+
+    public void FailTransactionsAfter(int passing)
+    {
+        Volatile.Write(ref _passing, passing);
+        _armed = true;
+    }
+
+    public void Disarm() => _armed = false;
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Inject(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Inject(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Inject(HttpMessage message)
+    {
+        if (!_armed || !message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)) return;
+        if (Interlocked.Decrement(ref _passing) >= 0) return;
+        Interlocked.Increment(ref _injected);
+        throw new RequestFailedException(503, "Injected storage fault.");
+    }
+}
+
+/// <summary>A server whose table clients carry <see cref="Faults"/>.</summary>
+public sealed class FaultyStorageServerFixture : ServerFixture
+{
+    public StorageFaults Faults { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(new TablePipelinePolicy(Faults));
+}

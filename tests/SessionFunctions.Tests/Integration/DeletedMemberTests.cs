@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using SessionFunctions.Tests.Infrastructure;
+
+namespace SessionFunctions.Tests.Integration;
+
+/// <summary>
+/// A session is only as good as its member: authenticate, list and revoke read the member row beside the session row,
+/// so a member deleted (or gone) refuses every one of its sessions, whatever rows a failure left behind.
+/// </summary>
+public sealed class DeletedMemberTests(FaultyStorageServerFixture server) : IClassFixture<FaultyStorageServerFixture>
+{
+    private const int MoreThanOneTransactionHolds = 95; // the deletion's first transaction takes the member rows and 90 sessions
+
+    private Task<ApiCall> AuthenticateAsync(object body) => server.PostAsync("/v1/b2b/sessions/authenticate", body);
+    private Task<ApiCall> RevokeAsync(object body) => server.PostAsync("/v1/b2b/sessions/revoke", body);
+
+    private async Task<List<string>> ListAsync(string organizationId, string memberId) =>
+        [.. (await server.GetAsync($"/v1/b2b/sessions?organization_id={organizationId}&member_id={memberId}"))
+            .AssertOk().Json.GetProperty("member_sessions").EnumerateArray().Select(s => s.GetProperty("member_session_id").GetString()!)];
+
+    private async Task<int> SessionRowsAsync(string organizationId) =>
+        (await server.AllRowsAsync()).Count(r => r.StartsWith($"Members/{organizationId}/session|", StringComparison.Ordinal));
+
+    private TableClient Members => new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
+
+    [Fact]
+    public async Task A_deletion_interrupted_after_its_first_transaction_leaves_no_session_usable_and_a_retry_finishes_it()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var email = $"many-{Guid.NewGuid():N}@example.com";
+        var memberId = await server.NewMemberAsync(organizationId, email);
+        var sessions = new List<ApiCall>();
+        for (var i = 0; i < MoreThanOneTransactionHolds; i++) sessions.Add((await server.MigrateAsync(organizationId, email)).AssertOk());
+
+        server.Faults.FailTransactionsAfter(1);
+        try
+        {
+            (await server.DeleteAsync($"/v1/b2b/organizations/{organizationId}/members/{memberId}")).AssertError(503, "server_unavailable");
+        }
+        finally
+        {
+            server.Faults.Disarm();
+        }
+        Assert.Equal(1, server.Faults.Injected);
+        Assert.Equal(MoreThanOneTransactionHolds - 90, await SessionRowsAsync(organizationId)); // rows the cleanup did not reach
+
+        foreach (var session in sessions)
+        {
+            (await AuthenticateAsync(new { session_token = session.Str("session_token"), session_duration_minutes = 527040 })).AssertError(404, "session_not_found");
+            (await AuthenticateAsync(new { session_jwt = session.Str("session_jwt") })).AssertError(404, "session_not_found");
+        }
+        Assert.Empty(await ListAsync(organizationId, memberId));
+        var leftover = sessions[^1];
+        (await RevokeAsync(new { session_jwt = leftover.Str("session_jwt") })).AssertError(404, "session_not_found");
+        (await RevokeAsync(new { session_token = leftover.Str("session_token") })).AssertError(404, "session_not_found");
+        (await RevokeAsync(new { member_session_id = leftover.Json.GetProperty("member_session").GetProperty("member_session_id").GetString() }))
+            .AssertError(404, "session_not_found");
+
+        Assert.Equal(memberId, (await server.DeleteAsync($"/v1/b2b/organizations/{organizationId}/members/{memberId}")).AssertOk().Str("member_id"));
+        Assert.Equal(0, await SessionRowsAsync(organizationId));
+        Assert.Equal(memberId, (await server.DeleteAsync($"/v1/b2b/organizations/{organizationId}/members/{memberId}")).AssertOk().Str("member_id"));
+    }
+
+    [Fact]
+    public async Task Authenticate_answers_with_the_member_as_it_is_now_and_puts_its_roles_in_the_jwt()
+    {
+        var (organizationId, memberId, migrated) = await server.NewSessionAsync();
+        await RewriteMemberAsync(organizationId, memberId, member =>
+        {
+            member["name"] = "Renamed";
+            member["roles"]!.AsArray().Add(new JsonObject { ["role_id"] = "billing", ["sources"] = new JsonArray(new JsonObject { ["type"] = "direct_assignment" }) });
+        });
+
+        var call = (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertOk();
+
+        Assert.Equal("Renamed", call.Json.GetProperty("member").GetProperty("name").GetString());
+        Assert.Contains("billing", call.Json.GetProperty("member_session").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        var jwtRoles = Jwts.Payload(call.Str("session_jwt")).GetProperty("https://stytch.com/session").GetProperty("roles");
+        Assert.Contains("billing", jwtRoles.EnumerateArray().Select(r => r.GetString()));
+        var listed = (await server.GetAsync($"/v1/b2b/sessions?organization_id={organizationId}&member_id={memberId}")).AssertOk();
+        Assert.Contains("billing", listed.Json.GetProperty("member_sessions")[0].GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task A_session_whose_member_row_is_gone_is_refused_everywhere()
+    {
+        var (organizationId, memberId, migrated) = await server.NewSessionAsync();
+        await Members.DeleteEntityAsync(organizationId, "member|" + memberId[^32..]);
+
+        (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertError(404, "session_not_found");
+        (await AuthenticateAsync(new { session_jwt = migrated.Str("session_jwt") })).AssertError(404, "session_not_found");
+        (await RevokeAsync(new { session_jwt = migrated.Str("session_jwt") })).AssertError(404, "session_not_found");
+        Assert.Empty(await ListAsync(organizationId, memberId));
+    }
+
+    [Fact]
+    public async Task A_member_set_to_deleted_by_another_writer_refuses_its_sessions_at_once()
+    {
+        var (organizationId, memberId, migrated) = await server.NewSessionAsync();
+        await RewriteMemberAsync(organizationId, memberId, member => member["status"] = "deleted");
+
+        (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertError(404, "session_not_found");
+    }
+
+    private async Task RewriteMemberAsync(string organizationId, string memberId, Action<JsonObject> change)
+    {
+        var row = (await Members.GetEntityAsync<TableEntity>(organizationId, "member|" + memberId[^32..])).Value;
+        var member = JsonNode.Parse(row.GetString("Payload"))!.AsObject();
+        change(member);
+        row["Payload"] = member.ToJsonString();
+        row["Status"] = member["status"]!.GetValue<string>();
+        await Members.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+    }
+}
