@@ -3,8 +3,20 @@
 # signing key (created on first run), a stand-in legacy UserInfo endpoint, and the API on http://127.0.0.1:7071.
 # Needs only the .NET 10 SDK and Node.js; no Azure account. Ctrl+C stops everything this script started.
 #
+#   bash scripts/run-local.sh               the API on SessionFunctions.Server (Kestrel)
+#   bash scripts/run-local.sh --functions   the Azure Functions app under Core Tools (`func start`), which must be
+#                                           installed; adds Azurite's Blob and Queue services the Functions host needs
+#                                           and creates local.settings.json from local.settings.example.json if missing
+#
 # Overridable: PORT (7071), USERINFO_PORT (7070), and any setting, e.g. Sessions__UserInfoUrl to use a real provider.
 set -euo pipefail
+FUNCTIONS=0
+for arg in "$@"; do
+  case "$arg" in
+    --functions) FUNCTIONS=1 ;;
+    *) echo "usage: bash scripts/run-local.sh [--functions]" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 
@@ -22,7 +34,23 @@ children=()
 cleanup() { for p in "${children[@]}"; do kill "$p" 2>/dev/null || true; done; azurite_stop; }
 trap cleanup EXIT INT TERM
 
+if [ "$FUNCTIONS" = 1 ] && ! command -v func >/dev/null; then
+  echo "--functions runs the app with Azure Functions Core Tools v4 ('func'), which is not on PATH." >&2
+  echo "Install it (https://learn.microsoft.com/azure/azure-functions/functions-run-local), or run without --functions: the Server serves the same API." >&2
+  exit 1
+fi
+
 azurite_ensure
+if [ "$FUNCTIONS" = 1 ]; then
+  # The Functions host keeps its own state (timer schedules, locks) in Blob and Queue storage.
+  for service in blob:10000 queue:10001; do
+    if ! _port_open "${service#*:}"; then
+      "node_modules/.bin/azurite-${service%%:*}" --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry &
+      children+=($!)
+    fi
+  done
+  [ -f local.settings.json ] || cp local.settings.example.json local.settings.json
+fi
 if [ -z "${Sessions__UserInfoUrl:-}" ]; then
   node scripts/dev-userinfo.mjs "$USERINFO_PORT" &
   children+=($!)
@@ -38,6 +66,14 @@ cat <<INFO
   JWKS:       http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$Sessions__ProjectId
 
 INFO
+if [ "$FUNCTIONS" = 1 ]; then
+  # Core Tools builds the project and reads local.settings.json from the repository root; the settings exported above
+  # (project id and secret, storage, signing key, UserInfo) take precedence over its values.
+  (cd src/SessionFunctions.Functions && exec func start --port "$PORT") &
+  children+=($!)
+  wait "${children[-1]}"
+  exit
+fi
 # Built, then started directly (not through 'dotnet run', which would not pass Ctrl+C on to the server).
 dotnet build src/SessionFunctions.Server -c Release --nologo -v quiet -clp:ErrorsOnly
 dotnet src/SessionFunctions.Server/bin/Release/net10.0/SessionFunctions.Server.dll --urls "http://127.0.0.1:$PORT" &

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs and starts Azurite (in memory) when it is not already running, runs the xunit suite
-# (unit tests, and integration tests over real HTTP against the Server on Azurite), tries to build the Azure Functions
-# project, and prints one line: "tests: N passed, N failed, N skipped". Exits non-zero if anything failed.
+# (unit tests, integration tests over real HTTP against the Server on Azurite, and the Azure Functions app, which the
+# test project references: its generated functions.metadata and its services are tested), and prints one line:
+# "tests: N passed, N failed, N skipped". Exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/azurite.sh
@@ -28,22 +29,6 @@ PY
 )
 passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
 if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test exited $test_exit without a failed test in its report (build error?)"; fi
-
-# The Functions project needs the Azure Functions worker packages, which some NuGet feeds lack. Build it when they
-# restore; otherwise say plainly that it was skipped and why. Never skip silently.
-functions_log="$results/functions.log"
-if dotnet restore src/SessionFunctions.Functions >"$functions_log" 2>&1; then
-  if dotnet build src/SessionFunctions.Functions -c Release --no-restore >>"$functions_log" 2>&1; then
-    echo "SessionFunctions.Functions: built."
-  else
-    echo "SessionFunctions.Functions: BUILD FAILED"; grep -E "error" "$functions_log" | sort -u | head -20; failed=$((failed + 1))
-  fi
-elif grep -qE "NU1101|NU1102" "$functions_log"; then
-  missing=$(grep -oE "Unable to find package [A-Za-z0-9.]+" "$functions_log" | awk '{print $5}' | sed 's/\.$//' | sort -u | paste -sd, -)
-  echo "SessionFunctions.Functions: SKIPPED (not built): this machine's NuGet feed lacks ${missing:-its worker packages}. Everything else is built and tested."
-else
-  echo "SessionFunctions.Functions: RESTORE FAILED"; tail -20 "$functions_log"; failed=$((failed + 1))
-fi
 
 rm -rf "$results"
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -17,6 +17,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BasicAuth>();
         services.AddSingleton<ApiRateLimiter>();
         services.RedactQueryStringsInRequestLogs(); // member lookups carry an email in the query string
+        services.AddSessionTelemetry(configuration);
         return services;
     }
 }

@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Routing;
 namespace SessionFunctions.Api;
 
 /// <summary>
-/// The routing table: every route and verb of the API, in one list. The templates have no leading slash so that the
-/// Azure Functions attributes (whose host.json route prefix is "") use these same constants.
+/// The routing table: every route and verb of the API, as data (<see cref="All"/>). The Server maps it onto Kestrel,
+/// each Azure Function serves one entry, and <see cref="SessionApiDispatch"/> answers from it whatever request it gets.
+/// Adding a route is one line in <see cref="All"/> (plus its function in SessionFunctions.Functions; a test checks that).
+/// The templates have no leading slash so that the Azure Functions attributes (host.json's route prefix is "") use
+/// these same constants.
 /// </summary>
 public static class SessionApiRoutes
 {
@@ -22,26 +25,39 @@ public static class SessionApiRoutes
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
 
+    /// <summary>Every route: (function name, verb, template, handler). Route values reach the handler by name.</summary>
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        new("CreateOrganization", "POST", Organizations, (c, _) => SessionApi.CreateOrganization(c)),
+        new("GetOrganization", "GET", Organization, (c, v) => SessionApi.GetOrganization(c, v.Get("organization_id"))),
+        new("UpdateOrganization", "PUT", Organization, (c, v) => SessionApi.UpdateOrganization(c, v.Get("organization_id"))),
+        new("CreateMember", "POST", Members, (c, v) => SessionApi.CreateMember(c, v.Get("organization_id"))),
+        new("GetMember", "GET", MemberLookup, (c, v) => SessionApi.GetMember(c, v.Get("organization_id"))),
+        new("UpdateMember", "PUT", Member, (c, v) => SessionApi.UpdateMember(c, v.Get("organization_id"), v.Get("member_id"))),
+        new("DeleteMember", "DELETE", Member, (c, v) => SessionApi.DeleteMember(c, v.Get("organization_id"), v.Get("member_id"))),
+        new("ListSessions", "GET", Sessions, (c, _) => SessionApi.ListSessions(c)),
+        new("MigrateSession", "POST", Migrate, (c, _) => SessionApi.Migrate(c)),
+        new("AuthenticateSession", "POST", Authenticate, (c, _) => SessionApi.Authenticate(c)),
+        new("ExchangeSession", "POST", Exchange, (c, _) => SessionApi.Exchange(c)),
+        new("RevokeSessions", "POST", Revoke, (c, _) => SessionApi.Revoke(c)),
+        new("Jwks", "GET", Jwks, (c, v) => SessionApi.Jwks(c, v.Get("project_id"))),
+    ];
+
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Organizations, SessionApi.CreateOrganization);
-        routes.MapGet(Organization, (HttpContext c, string organization_id) => SessionApi.GetOrganization(c, organization_id));
-        routes.MapPut(Organization, (HttpContext c, string organization_id) => SessionApi.UpdateOrganization(c, organization_id));
-        routes.MapPost(Members, (HttpContext c, string organization_id) => SessionApi.CreateMember(c, organization_id));
-        routes.MapGet(MemberLookup, (HttpContext c, string organization_id) => SessionApi.GetMember(c, organization_id));
-        routes.MapPut(Member, (HttpContext c, string organization_id, string member_id) => SessionApi.UpdateMember(c, organization_id, member_id));
-        routes.MapDelete(Member, (HttpContext c, string organization_id, string member_id) => SessionApi.DeleteMember(c, organization_id, member_id));
-        routes.MapGet(Sessions, SessionApi.ListSessions);
-        routes.MapPost(Migrate, SessionApi.Migrate);
-        routes.MapPost(Authenticate, SessionApi.Authenticate);
-        routes.MapPost(Exchange, SessionApi.Exchange);
-        routes.MapPost(Revoke, SessionApi.Revoke);
-        routes.MapGet(Jwks, (HttpContext c, string project_id) => SessionApi.Jwks(c, project_id));
+        foreach (var route in All)
+            routes.MapMethods(route.Template, [route.Verb], c => route.Handler(c, c.Request.RouteValues)).WithDisplayName(route.Name);
 
-        // A known path with another verb is 405; anything else is 404. Both in Stytch's error envelope.
-        foreach (var path in new[] { Organizations, Organization, Members, MemberLookup, Member, Sessions, Migrate, Authenticate, Exchange, Revoke, Jwks })
-            routes.Map(path, SessionApi.MethodNotAllowed).WithOrder(1);
-        routes.MapFallback(SessionApi.RouteNotFound);
+        // What no route takes: a known path with another verb is 405, anything else 404, both in Stytch's envelope.
+        routes.MapFallback(SessionApiDispatch.DispatchAsync);
         return routes;
     }
+
+    private static string Get(this RouteValueDictionary values, string name) => values[name] as string ?? "";
 }
+
+/// <summary>Serves one route of the API: the Azure Function's name, the HTTP verb, the template and the call.</summary>
+public sealed record ApiRoute(string Name, string Verb, string Template, ApiRouteHandler Handler);
+
+/// <summary>Serves a request whose path matched a route, with that route's values (by parameter name).</summary>
+public delegate Task ApiRouteHandler(HttpContext context, RouteValueDictionary values);

@@ -16,7 +16,8 @@ public static class SessionServer
             // Above Api__MaxRequestHeaderBytes the API answers a Stytch-shaped 431; Kestrel's own (bare) 431 starts here.
             k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
         });
-        builder.Services.AddSessionApi(builder.Configuration);
+        builder.Services.AddSessionApi(builder.Configuration); // with OpenTelemetry when an exporter is configured
+        builder.Logging.AddSessionLogFilters();
         builder.Services.AddHostedService<SweepTimer>();
         configure?.Invoke(builder);
 

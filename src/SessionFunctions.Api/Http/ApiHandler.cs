@@ -47,6 +47,7 @@ public static class ApiHandler
             body = Error(status, request.RequestId, type, message);
         }
         if (options.ExposeRequestCosts) context.Response.Headers["X-Request-Cost"] = costs.ToString();
+        ApiTelemetry.Record(context, costs, body);
         await WriteAsync(context.Response, status, body);
     }
 

@@ -3,12 +3,19 @@ namespace SessionFunctions.Core.Diagnostics;
 /// <summary>
 /// What one request spent on remote calls: table round trips, UserInfo calls and signatures. The API starts a scope
 /// per request; the Azure.Core pipeline policy, the UserInfo client and the signer add to whichever scope is current.
-/// These counts are how the performance budgets in DESIGN.md are tested: they hold on any machine.
+/// These counts are how the performance budgets in DESIGN.md are tested: they hold on any machine. The scope also
+/// carries what the request's telemetry needs: when it started and which organization it resolved.
 /// </summary>
 public sealed class RequestCosts
 {
     private static readonly AsyncLocal<RequestCosts?> CurrentScope = new();
     private int _tableRoundTrips, _userInfoCalls, _signatures;
+
+    /// <summary>When the request started (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>The organization the request resolved, if it got that far (a metric attribute; an id, not a secret).</summary>
+    public string? OrganizationId { get; private set; }
 
     public int TableRoundTrips => Volatile.Read(ref _tableRoundTrips);
     public int UserInfoCalls => Volatile.Read(ref _userInfoCalls);
@@ -23,6 +30,7 @@ public sealed class RequestCosts
     internal static void AddTableRoundTrip() { if (Current is { } c) Interlocked.Increment(ref c._tableRoundTrips); }
     internal static void AddUserInfoCall() { if (Current is { } c) Interlocked.Increment(ref c._userInfoCalls); }
     internal static void AddSignature() { if (Current is { } c) Interlocked.Increment(ref c._signatures); }
+    internal static void SetOrganization(string organizationId) { if (Current is { } c) c.OrganizationId = organizationId; }
 
     /// <summary><c>tables=3;userinfo=1;signatures=1</c>: the value of the <c>X-Request-Cost</c> header.</summary>
     public override string ToString() => $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures}";

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SessionFunctions.Core.Claims;
+using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -36,6 +37,7 @@ public sealed class MigrateSession(
         var duration = SessionDuration.Validate(command.SessionDurationMinutes ?? SessionDuration.Default);
         var claims = CustomClaims.Merge([], command.SessionCustomClaims);
         var organization = await organizations.GetAsync(command.OrganizationId, ct);
+        RequestCosts.SetOrganization(organization.OrganizationId); // telemetry: migrate outcomes by organization
         var provider = providers.For(organization);
         if (key is null) return await MigrateAsync(command, organization, provider, duration, claims, null, ct);
 

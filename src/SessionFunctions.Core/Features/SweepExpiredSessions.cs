@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Options;
 using SessionFunctions.Core.Storage;
 
@@ -46,6 +47,7 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
                 await SessionStore.DeleteAllAsync(tables.Expiry, bucket, ct);
         }
         var report = new SweepReport(due, deleted, extended, gone);
+        Telemetry.SweepDeleted.Add(deleted);
         log.LogInformation("Sweep finished: {Report}.", report);
         return report;
     }

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using SessionFunctions.Core.Diagnostics;
 
 namespace SessionFunctions.Core.Signing;
 
@@ -19,6 +20,7 @@ internal static class KeyVaultPipeline
         options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         options.RetryPolicy = new KeyVaultRetryPolicy(options.Retry);
+        options.AddPolicy(SigningTelemetry.ThrottleObserver.Instance, HttpPipelinePosition.PerRetry); // sessions.signing.duration's "throttled"
         return HttpPipelineBuilder.Build(options, new KeyVaultBearerTokenPolicy(credential));
     }
 

@@ -29,7 +29,7 @@ public sealed class SessionJwtIssuer(SigningKeyRing ring, ISigningKeyStore store
         buffer.Write("."u8);
         AppendSegment(buffer, w => WritePayload(w, session, now));
         var digest = SHA256.HashData(buffer.WrittenSpan);
-        var signature = await store.SignDigestAsync(key.KeyId, digest, ct);
+        var signature = await SigningTelemetry.SignAsync(store, key.KeyId, digest, ct);
         RequestCosts.AddSignature();
 
         var signingInput = buffer.WrittenSpan;

@@ -36,18 +36,22 @@ public sealed class SessionTables
         Members = service.GetTableClient(o.TablePrefix + "Members");
         Expiry = service.GetTableClient(o.TablePrefix + "SessionExpiry");
         SigningKeys = service.GetTableClient(o.TablePrefix + "SigningKeys");
+        All = [Organizations, Members, Expiry, SigningKeys];
     }
+
+    /// <summary>Every table the service uses (infra/main.bicep declares the same list; a test compares them).</summary>
+    internal IReadOnlyList<TableClient> All { get; }
 
     public async Task CreateIfNotExistsAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Organizations, Members, Expiry, SigningKeys })
+        foreach (var table in All)
             await table.CreateIfNotExistsAsync(ct);
     }
 
     /// <summary>Drops all the tables (test clean-up).</summary>
     public async Task DeleteAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Organizations, Members, Expiry, SigningKeys })
+        foreach (var table in All)
             await table.DeleteAsync(ct);
     }
 }

@@ -1,0 +1,122 @@
+// The Flex Consumption plan and function app, running as the user-assigned identity, and its app settings.
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to every resource (the app also gets azd\'s service tag).')
+param tags { *: string }
+
+@description('Plan name.')
+param planName string
+
+@description('Function app name.')
+param name string
+
+@description('Resource id of the app\'s user-assigned identity.')
+param identityId string
+
+@description('Client id of the app\'s user-assigned identity.')
+param identityClientId string
+
+@description('URL of the blob container the app loads its package from.')
+param deploymentContainerUrl string
+
+@description('Upper bound on Flex Consumption instances.')
+param maximumInstanceCount int
+
+@description('Memory per instance, in MB.')
+param instanceMemoryMB int
+
+@description('Storage endpoints for the Functions host and the app\'s tables.')
+param storageEndpoints { blob: string, queue: string, table: string }
+
+@description('Application Insights connection string (not a secret: ingestion needs the identity, local auth is off).')
+param appInsightsConnectionString string
+
+@description('App settings of the application itself (Sessions__*, Storage__*, Signing__*, Sweep__*).')
+param applicationSettings { *: string }
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy `api` (azure.yaml) to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// On Flex the runtime comes from functionAppConfig.runtime, so FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are deliberately absent.
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: union(
+    {
+      // Functions host storage, identity-based.
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      AzureWebJobsStorage__blobServiceUri: storageEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storageEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storageEndpoints.table
+
+      // Telemetry (host.json telemetryMode OpenTelemetry; the worker exports when this is set), Entra-authenticated.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+      // Makes DefaultAzureCredential / ManagedIdentityCredential in the app pick the user-assigned identity.
+      AZURE_CLIENT_ID: identityClientId
+    },
+    applicationSettings
+  )
+}
+
+output name string = functionApp.name
+output url string = 'https://${functionApp.properties.defaultHostName}'
