@@ -87,8 +87,9 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
     internal static UserInfoResult Parse(byte[] body, string emailClaim = "email", bool emailVerifiedRequired = true)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(body); }
-        catch (JsonException) { throw new SessionException(ErrorTypes.MigrateProviderError, "The UserInfo response is not JSON."); }
+        // A claim given twice could mean either value ({"email_verified":false,"email_verified":true}): refuse the answer.
+        try { document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false }); }
+        catch (JsonException) { throw new SessionException(ErrorTypes.MigrateProviderError, "The UserInfo response is not JSON without repeated names."); }
         using (document)
         {
             var root = document.RootElement;

@@ -113,4 +113,11 @@ public sealed class UserInfoParseTests
         Assert.Equal("migrate_from_external_unexpected_response", e.Type.Value);
         Assert.Equal(ErrorKind.BadGateway, e.Type.Kind);
     }
+
+    [Theory]
+    [InlineData("""{"email":"ada@example.com","email_verified":false,"email_verified":true}""")]
+    [InlineData("""{"email":"eve@example.com","email":"ada@example.com","email_verified":true}""")]
+    [InlineData("""{"email":"ada@example.com","email_verified":true,"address":{"country":"x","country":"y"}}""")]
+    public void An_answer_that_repeats_a_name_is_refused_as_a_provider_error(string json) =>
+        Assert.Equal(ErrorTypes.MigrateProviderError, Refused(json).Type);
 }
