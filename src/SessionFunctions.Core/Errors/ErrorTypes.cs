@@ -59,5 +59,6 @@ public static class ErrorTypes
     public static readonly ErrorType IdempotencyRequestInProgress = new("idempotency_request_in_progress", ErrorKind.Conflict, "A request with this Idempotency-Key is still being processed. Retry later.");
 
     // Exchange (switch organization).
+    public static readonly ErrorType ExchangeAcrossProviders = new("exchange_across_legacy_providers", ErrorKind.BadRequest, "The session was proven by another legacy provider than the one this organization trusts; migrate into it instead.");
     public static readonly ErrorType ExchangeIntoSameOrganization = new("invalid_organization_id", ErrorKind.BadRequest, "organization_id names the organization the session already belongs to.");
 }

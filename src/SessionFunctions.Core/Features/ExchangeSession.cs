@@ -7,6 +7,7 @@ using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Core.Features;
 
@@ -20,9 +21,12 @@ public sealed record ExchangeCommand(string OrganizationId, string? SessionToken
 /// Costs: the target organization from cache; the session and its member, read side by side (<see cref="LiveSessions"/>);
 /// the target member by email beside the expiry index row; 1 signature; 1 transaction. Five table calls in three round
 /// trips of latency. A session whose member is deleted cannot be exchanged, even if its row survived.
+/// Each organization trusts only its own legacy provider, so a session moves only between organizations on the same one:
+/// otherwise an organization's provider (perhaps one its own admins run, or a Trusted one) could vouch for members of
+/// every other organization.
 /// </summary>
 public sealed class ExchangeSession(
-    SessionLocator locator, LiveSessions live, OrganizationStore organizations, CreateMemberSession create, TimeProvider time,
+    SessionLocator locator, LiveSessions live, OrganizationStore organizations, LegacyProviders providers, CreateMemberSession create, TimeProvider time,
     ILogger<ExchangeSession> log)
 {
     public async Task<SessionResult> RunAsync(ExchangeCommand command, CancellationToken ct)
@@ -32,6 +36,9 @@ public sealed class ExchangeSession(
         var address = await locator.FromTokenOrJwtAsync(command.SessionToken, command.SessionJwt, ct);
         var target = await organizations.GetAsync(command.OrganizationId, ct);
         if (target.OrganizationId == address.OrganizationId) throw new SessionException(ErrorTypes.ExchangeIntoSameOrganization);
+        var origin = await organizations.FindAsync(address.OrganizationId, ct) ?? throw new SessionException(ErrorTypes.SessionNotFound);
+        if (!string.Equals(providers.For(origin).Name, providers.For(target).Name, StringComparison.OrdinalIgnoreCase))
+            throw new SessionException(ErrorTypes.ExchangeAcrossProviders);
 
         var (row, source) = await live.ReadAsync(address, SessionRecords.Truncate(time.GetUtcNow()), ct);
         var factors = JsonSerializer.Deserialize<List<AuthenticationFactor>>(row.Factors, SessionJson.Options)!;

@@ -218,4 +218,23 @@ public sealed class LegacyProviderTests(LegacyProviderTests.ProvidersServer serv
 
         Assert.Contains(server.UserInfo.Calls, c => c.Authorization == "Bearer " + token);
     }
+
+    [Fact]
+    public async Task A_session_proven_by_one_provider_cannot_be_exchanged_into_an_organization_on_another()
+    {
+        var email = $"victim-{Guid.NewGuid():N}@b.example";
+        var onOkta = await server.OrganizationOnAsync("okta");
+        var onOktaToo = await server.OrganizationOnAsync("okta");
+        var onDefault = await server.OrganizationOnAsync(null);
+        foreach (var organizationId in new[] { onOkta, onOktaToo, onDefault })
+            await server.NewMemberAsync(organizationId, email);
+        var session = (await server.MigrateWithAsync(onOkta, server.Okta.IssueToken(email))).AssertOk();
+        var before = await server.AllRowsAsync();
+
+        (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = onDefault, session_token = session.Str("session_token") }))
+            .AssertError(400, "exchange_across_legacy_providers");
+        Assert.Equal(before, await server.AllRowsAsync());
+
+        (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = onOktaToo, session_token = session.Str("session_token") })).AssertOk();
+    }
 }
