@@ -144,7 +144,12 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
         cache.Set(CacheKey(organization.OrganizationId), organization, _cacheDuration);
     }
 
-    private static string CacheKey(string identifier) => "organization:" + identifier;
+    /// <summary>
+    /// Names are cached under their folded form, as the name index compares them, so evicting a name on update evicts
+    /// every spelling of it (a name cached as "ACME" must not outlive a rename of "acme" on this instance).
+    /// </summary>
+    private string CacheKey(string identifier) =>
+        ids.TryParseOrganization(identifier, out _) ? "organization:" + identifier : "organization-name:" + AsciiCase.Fold(identifier);
 
     private static PointerEntity Pointer(string rowKey, string target) =>
         new() { PartitionKey = Keys.OrganizationsPartition, RowKey = rowKey, Target = target };

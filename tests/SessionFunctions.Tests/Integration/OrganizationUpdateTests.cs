@@ -92,4 +92,18 @@ public sealed class OrganizationUpdateTests(ServerFixture server) : IClassFixtur
 
         Assert.Equal(organizationId, (await GetAsync(external)).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
     }
+
+    [Fact]
+    public async Task After_a_rename_no_spelling_of_the_old_slug_leads_to_the_old_organization()
+    {
+        var slug = Unique("renamed");
+        var first = await server.NewOrganizationAsync(slug);
+        (await server.GetAsync($"/v1/b2b/organizations/{slug.ToUpperInvariant()}")).AssertOk(); // cached under this spelling
+
+        (await server.PutAsync($"/v1/b2b/organizations/{first}", new { organization_slug = slug + "-old" })).AssertOk();
+        var second = await server.NewOrganizationAsync(slug);
+
+        foreach (var spelling in new[] { slug, slug.ToUpperInvariant() })
+            Assert.Equal(second, (await server.GetAsync($"/v1/b2b/organizations/{spelling}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
+    }
 }
