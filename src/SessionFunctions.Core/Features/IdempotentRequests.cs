@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Options;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Storage;
@@ -21,8 +23,14 @@ internal sealed record IdempotencyClaim(IdempotencyKey Key, IdempotencyEntity? R
 /// overwritten by the next request with their key, and the sweep deletes them: each record is put in the expiry index
 /// (before it is written) like a session.
 /// </summary>
-public sealed class IdempotentRequests(IdempotencyStore store, SessionStore sessions, TimeProvider time, ILogger<IdempotentRequests> log)
+public sealed class IdempotentRequests(
+    IdempotencyStore store, SessionStore sessions, IOptions<SessionsOptions> options, TimeProvider time, ILogger<IdempotentRequests> log)
 {
+    private readonly byte[] _salt = IdempotencyKey.Salt(options.Value.ProjectSecret);
+
+    /// <summary>Reads an Idempotency-Key header value (400 when malformed), keyed with this service's secret salt.</summary>
+    public IdempotencyKey Parse(string value) => IdempotencyKey.Parse(value, _salt);
+
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private const int MaxAttempts = 3;
 

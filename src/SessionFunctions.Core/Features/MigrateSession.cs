@@ -19,7 +19,8 @@ public sealed record SessionResult(Member Member, Organization Organization, Mem
 /// <c>POST /v1/b2b/sessions/migrate</c>: trade a legacy provider's access token for a new session of the organization's
 /// member with the email the UserInfo endpoint of the organization's legacy provider returns. Costs one UserInfo call,
 /// one signature and three table round trips (see <see cref="CreateMemberSession"/>); the organization comes from cache.
-/// With an Idempotency-Key, one more round trip (the record), and a repeat costs two reads and nothing else
+/// With an Idempotency-Key, two more round trips (the record's expiry index row, then the record), and a repeat costs
+/// three table calls and nothing else
 /// (<see cref="IdempotentRequests"/>). Input is checked before anything remote is called.
 /// </summary>
 public sealed class MigrateSession(
@@ -33,7 +34,7 @@ public sealed class MigrateSession(
     {
         if (!LegacyToken.IsBearerToken(command.SessionToken))
             throw new SessionException(ErrorTypes.InvalidArgument, "session_token must be a bearer token (RFC 6750: letters, digits, - . _ ~ + / and trailing =).");
-        var key = command.IdempotencyKey is null ? null : IdempotencyKey.Parse(command.IdempotencyKey);
+        var key = command.IdempotencyKey is null ? null : idempotency.Parse(command.IdempotencyKey);
         var duration = SessionDuration.Validate(command.SessionDurationMinutes ?? SessionDuration.Default);
         var claims = CustomClaims.Merge([], command.SessionCustomClaims);
         var organization = await organizations.GetAsync(command.OrganizationId, ct);
