@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -42,7 +43,7 @@ public static class ApiHandler
         }
         catch (Exception e)
         {
-            var (type, message) = Classify(e, services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionFunctions.Api"), context.Request.Path);
+            var (type, message) = Classify(e, services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionFunctions.Api"), Route(context));
             status = ErrorStatus.Of(type.Kind);
             body = Error(status, request.RequestId, type, message);
         }
@@ -69,22 +70,29 @@ public static class ApiHandler
     private static ErrorResponse Error(int status, string requestId, ErrorType type, string message) =>
         new(status, requestId, type.Value, message, $"https://stytch.com/docs/api-reference/b2b/api/errors/{status}#{type.Value}");
 
-    private static (ErrorType, string) Classify(Exception e, ILogger log, PathString path)
+    /// <summary>
+    /// The route a request took, for logs: its template and verb, never the path itself, whose segments may be an email
+    /// (an external id) or another caller-chosen value.
+    /// </summary>
+    private static string Route(HttpContext context) =>
+        $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.GetEndpoint()?.DisplayName ?? "(no route)"}";
+
+    private static (ErrorType, string) Classify(Exception e, ILogger log, string path)
     {
         switch (e)
         {
             case SessionException s:
                 if (s.Type.Kind is ErrorKind.Unavailable or ErrorKind.BadGateway)
-                    log.LogWarning("{Path} failed with {ErrorType}: {Message}", path, s.Type.Value, s.Message);
+                    log.LogWarning("{Route} failed with {ErrorType}: {Message}", path, s.Type.Value, s.Message);
                 return (s.Type, s.Message);
             case RequestFailedException r when r.Status is 0 or 408 or 429 or >= 500:
             case TimeoutException or HttpRequestException or TaskCanceledException:
             // Azure.Core reports a failure that survived its retries as an AggregateException of the attempts.
             case AggregateException a when a.InnerExceptions.All(i => i is RequestFailedException or HttpRequestException or TaskCanceledException):
-                log.LogWarning("{Path}: a backing service did not answer ({Error}).", path, e.GetType().Name);
+                log.LogWarning("{Route}: a backing service did not answer ({Error}).", path, e.GetType().Name);
                 return (ErrorTypes.ServerUnavailable, ErrorTypes.ServerUnavailable.Message);
             default:
-                log.LogError(e, "{Path} failed unexpectedly.", path);
+                log.LogError(e, "{Route} failed unexpectedly.", path);
                 return (ErrorTypes.InternalServerError, ErrorTypes.InternalServerError.Message);
         }
     }
