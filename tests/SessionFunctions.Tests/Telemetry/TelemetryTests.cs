@@ -13,12 +13,18 @@ namespace SessionFunctions.Tests.Telemetry;
 /// <summary>The real Server with the service's OpenTelemetry registration exporting to memory instead of Azure Monitor.</summary>
 public sealed class TelemetryServerFixture : ServerFixture
 {
-    public List<Activity> Spans { get; } = [];
+    private readonly LockedCollection<Activity> _spans = new();
     private readonly List<MetricSnapshot> _metrics = [];
+
+    /// <summary>
+    /// The spans exported so far, copied under the exporter's lock: activities of other test servers in this process end
+    /// on other threads while a test reads.
+    /// </summary>
+    public List<Activity> Spans => _spans.Snapshot();
 
     protected override void ConfigureServices(IServiceCollection services) =>
         services.AddSessionTelemetry(new ConfigurationBuilder().Build(), otel => otel
-            .WithTracing(t => t.AddInMemoryExporter(Spans))
+            .WithTracing(t => t.AddInMemoryExporter(_spans))
             .WithMetrics(m => m.AddInMemoryExporter(_metrics)));
 
     /// <summary>Exports now; returns the metrics' current totals (cumulative, so the latest export holds them all).</summary>
@@ -32,6 +38,18 @@ public sealed class TelemetryServerFixture : ServerFixture
             return [.. _metrics];
         }
     }
+}
+
+/// <summary>A collection the in-memory exporter may add to from any thread while a test takes a copy.</summary>
+public sealed class LockedCollection<T> : System.Collections.ObjectModel.Collection<T>
+{
+    private readonly object _gate = new();
+
+    public List<T> Snapshot() { lock (_gate) return [.. Items]; }
+
+    protected override void InsertItem(int index, T item) { lock (_gate) base.InsertItem(index, item); }
+
+    protected override void ClearItems() { lock (_gate) base.ClearItems(); }
 }
 
 /// <summary>
@@ -101,21 +119,21 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
     {
         await server.NewSessionAsync();
         server.Flush();
-        lock (server.Spans)
+        var spans = server.Spans;
         {
             // Other test servers run alongside and their requests are traced too (the instrumentation listens process-wide):
             // take a successful migrate, whichever server answered it; every one has the same tree.
-            var migrate = server.Spans.Last(s => s.DisplayName == "POST v1/b2b/sessions/migrate" && Equals(s.GetTagItem("http.response.status_code"), 200));
-            var children = server.Spans.Where(s => s.ParentSpanId == migrate.SpanId).ToList();
+            var migrate = spans.Last(s => s.DisplayName == "POST v1/b2b/sessions/migrate" && Equals(s.GetTagItem("http.response.status_code"), 200));
+            var children = spans.Where(s => s.ParentSpanId == migrate.SpanId).ToList();
             var userInfo = Assert.Single(children, s => s.DisplayName == "UserInfo");
-            Assert.Single(server.Spans, s => s.ParentSpanId == userInfo.SpanId && s.Kind == ActivityKind.Client && s.DisplayName == "GET"); // the HTTP call
+            Assert.Single(spans, s => s.ParentSpanId == userInfo.SpanId && s.Kind == ActivityKind.Client && s.DisplayName == "GET"); // the HTTP call
             Assert.Single(children, s => s.DisplayName == "Sign JWT");
             var tables = children.Where(s => s.DisplayName.StartsWith("TableClient.", StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(tables);
             // Azure.Core times each table call; HttpClient's own span of the same call would only double the cost.
-            var azureHttp = server.Spans.Where(s => s.Source.Name == "Azure.Core.Http" && tables.Any(t => t.SpanId == s.ParentSpanId)).ToList();
+            var azureHttp = spans.Where(s => s.Source.Name == "Azure.Core.Http" && tables.Any(t => t.SpanId == s.ParentSpanId)).ToList();
             Assert.NotEmpty(azureHttp);
-            Assert.DoesNotContain(server.Spans, s => s.Source.Name == "System.Net.Http" && azureHttp.Any(a => a.SpanId == s.ParentSpanId));
+            Assert.DoesNotContain(spans, s => s.Source.Name == "System.Net.Http" && azureHttp.Any(a => a.SpanId == s.ParentSpanId));
         }
     }
 
@@ -133,13 +151,12 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
         var metrics = server.Flush();
 
         var exported = new List<string>();
-        lock (server.Spans)
-            foreach (var span in server.Spans)
-            {
-                exported.Add(span.DisplayName);
-                exported.AddRange(span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
-                exported.AddRange(span.Events.Select(e => e.Name));
-            }
+        foreach (var span in server.Spans)
+        {
+            exported.Add(span.DisplayName);
+            exported.AddRange(span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
+            exported.AddRange(span.Events.Select(e => e.Name));
+        }
         foreach (var metric in metrics)
             {
                 exported.Add(metric.Name);
