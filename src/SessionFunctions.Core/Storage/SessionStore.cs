@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using SessionFunctions.Core.Errors;
 
 namespace SessionFunctions.Core.Storage;
 
@@ -35,6 +36,15 @@ public sealed class SessionStore(SessionTables tables)
         catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
         {
             throw new RowChangedException(e);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex == 0)
+        {
+            // The session row exists already: an earlier attempt of this very transaction committed and its answer was
+            // lost (Azure.Core retried it). If the row holds our token's hash, the write is done; anything else is a
+            // clash nobody can resolve here, and the client may retry.
+            var stored = await GetAsync(session.PartitionKey, session.RowKey, ct);
+            if (stored is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(stored.TokenHash, session.TokenHash))
+                throw new SessionException(ErrorTypes.ServerUnavailable, "The session could not be written. Please retry.", e);
         }
     }
 

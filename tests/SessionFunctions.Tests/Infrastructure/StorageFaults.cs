@@ -13,7 +13,7 @@ namespace SessionFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed class StorageFaults : HttpPipelinePolicy
 {
-    private volatile bool _armed;
+    private volatile bool _armed, _loseNextAnswer;
     private int _passing, _injected;
 
     public int Injected => Volatile.Read(ref _injected);
@@ -26,16 +26,32 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public void Disarm() => _armed = false;
 
+    /// <summary>
+    /// The next transaction commits, but its answer is lost on the way back (a transient network error), so the table
+    /// client's retry sends it again. Only works from inside the retry loop (HttpPipelinePosition.PerRetry).
+    /// </summary>
+    public void LoseNextTransactionAnswer() => _loseNextAnswer = true;
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Inject(message);
         ProcessNext(message, pipeline);
+        LoseAnswer(message);
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Inject(message);
-        return ProcessNextAsync(message, pipeline);
+        await ProcessNextAsync(message, pipeline);
+        LoseAnswer(message);
+    }
+
+    private void LoseAnswer(HttpMessage message)
+    {
+        if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || !_loseNextAnswer) return;
+        _loseNextAnswer = false;
+        Interlocked.Increment(ref _injected);
+        throw new System.IO.IOException("Injected: the connection closed before the answer arrived.");
     }
 
     private void Inject(HttpMessage message)
@@ -52,5 +68,7 @@ public sealed class FaultyStorageServerFixture : ServerFixture
 {
     public StorageFaults Faults { get; } = new();
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton(new TablePipelinePolicy(Faults));
+    /// <summary>Inside the table clients' retry loop, so that a lost answer is retried as a real one would be.</summary>
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton(new TablePipelinePolicy(Faults, Azure.Core.HttpPipelinePosition.PerRetry));
 }

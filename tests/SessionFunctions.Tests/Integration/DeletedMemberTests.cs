@@ -129,6 +129,23 @@ public sealed class DeletedMemberTests(FaultyStorageServerFixture server) : ICla
             || l.Contains(Uri.EscapeDataString(externalId), StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task A_migrate_whose_committed_transaction_lost_its_answer_and_was_retried_succeeds_once()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var email = $"lost-{Guid.NewGuid():N}@example.com";
+        var memberId = await server.NewMemberAsync(organizationId, email);
+
+        server.Faults.LoseNextTransactionAnswer(); // the session transaction commits, its answer is lost, the client retries: 409
+        var migrated = (await server.MigrateAsync(organizationId, email)).AssertOk();
+
+        (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertOk();
+        Assert.Single(await ListAsync(organizationId, memberId));
+        var rows = await server.AllRowsAsync();
+        Assert.Single(rows, r => r.StartsWith($"Members/{organizationId}/session|", StringComparison.Ordinal));
+        Assert.Single(rows, r => r.StartsWith("SessionExpiry/", StringComparison.Ordinal) && r.Contains(organizationId, StringComparison.Ordinal)); // its index row was kept
+    }
+
     private async Task RewriteMemberAsync(string organizationId, string memberId, Action<JsonObject> change)
     {
         var row = (await Members.GetEntityAsync<TableEntity>(organizationId, "member|" + memberId[^32..])).Value;
