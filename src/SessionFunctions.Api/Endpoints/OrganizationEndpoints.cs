@@ -10,7 +10,6 @@ internal static class OrganizationEndpoints
     public static async Task<object> Create(ApiRequest r)
     {
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
-        r.Service<LegacyProviders>().Check(body.TrustedMetadata); // a provider name is checked when written, never at migrate time
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
             body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);

@@ -16,8 +16,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
     public async Task<(Member Member, Organization Organization)> RunAsync(CreateMemberCommand c, CancellationToken ct)
     {
         if (!EmailAddress.IsValid(c.EmailAddress)) throw new SessionException(ErrorTypes.InvalidEmail);
-        if (c.Name is { } name && (name.Length > 256 || name.Any(char.IsControl)))
-            throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
+        MemberNames.Name(c.Name);
         MemberNames.ExternalId(c.ExternalId, ids);
         var roles = ValidateRoles(c.Roles ?? []);
         var organization = await organizations.GetAsync(c.OrganizationId, ct);

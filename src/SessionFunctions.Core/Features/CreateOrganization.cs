@@ -4,6 +4,7 @@ using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Core.Features;
 
@@ -14,14 +15,14 @@ public sealed record CreateOrganizationCommand(
 /// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
 /// missing slug is made from the name.
 /// </summary>
-public sealed class CreateOrganization(OrganizationStore organizations, IdFormat ids, TimeProvider time)
+public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
-        var name = c.OrganizationName.Trim();
-        if (name.Length is < 1 or > 128 || name.Any(char.IsControl)) throw new SessionException(ErrorTypes.InvalidOrganizationName);
+        var name = OrganizationNames.Name(c.OrganizationName);
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
+        providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var organization = new Organization

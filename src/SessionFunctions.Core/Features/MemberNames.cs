@@ -4,11 +4,17 @@ using SessionFunctions.Core.Identity;
 namespace SessionFunctions.Core.Features;
 
 /// <summary>
-/// The rule a member's external_id obeys, on create and on update: a <c>member_id</c> in a request may be a member id
+/// The rules a member's name and external_id obey, on create and on update: a <c>member_id</c> in a request may be a member id
 /// or an external id, so an external id may never read as a member id, in any case.
 /// </summary>
 internal static class MemberNames
 {
+    /// <summary>A member's name: at most 256 characters, none of them control characters.</summary>
+    public static string? Name(string? name) =>
+        name is null || name.Length <= 256 && !name.Any(char.IsControl)
+            ? name
+            : throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
+
     public static string? ExternalId(string? externalId, IdFormat ids)
     {
         if (externalId is null) return null;

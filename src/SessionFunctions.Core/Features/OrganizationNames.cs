@@ -11,6 +11,15 @@ namespace SessionFunctions.Core.Features;
 /// </summary>
 internal static class OrganizationNames
 {
+    /// <summary>The organization_name, trimmed: 1 to 128 characters, none of them control characters.</summary>
+    public static string Name(string name)
+    {
+        var trimmed = name.Trim();
+        return trimmed.Length is >= 1 and <= 128 && !trimmed.Any(char.IsControl)
+            ? trimmed
+            : throw new SessionException(ErrorTypes.InvalidOrganizationName);
+    }
+
     public static string Slug(string slug, IdFormat ids) =>
         Slugs.IsValid(slug) && !ids.TryParseOrganization(AsciiCase.Fold(slug), out _)
             ? slug

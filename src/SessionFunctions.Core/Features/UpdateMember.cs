@@ -22,8 +22,7 @@ public sealed class UpdateMember(GetMember get, MemberStore members, IdFormat id
 {
     public async Task<(Member Member, Organization Organization)> RunAsync(UpdateMemberCommand c, CancellationToken ct)
     {
-        if (c.Name is { } name && (name.Length > 256 || name.Any(char.IsControl)))
-            throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
+        MemberNames.Name(c.Name);
         var removeExternalId = c.ExternalId == "";
         if (!removeExternalId) MemberNames.ExternalId(c.ExternalId, ids);
         var roles = c.Roles is null ? null : CreateMember.ValidateRoles(c.Roles);

@@ -24,8 +24,7 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
 {
     public async Task<Organization> RunAsync(UpdateOrganizationCommand c, CancellationToken ct)
     {
-        var name = c.OrganizationName?.Trim();
-        if (name is not null && (name.Length is < 1 or > 128 || name.Any(char.IsControl))) throw new SessionException(ErrorTypes.InvalidOrganizationName);
+        var name = c.OrganizationName is null ? null : OrganizationNames.Name(c.OrganizationName);
         if (c.OrganizationSlug is not null) OrganizationNames.Slug(c.OrganizationSlug, ids);
         var removeExternalId = c.OrganizationExternalId == "";
         if (!removeExternalId) OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
