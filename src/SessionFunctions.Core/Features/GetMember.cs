@@ -7,11 +7,18 @@ namespace SessionFunctions.Core.Features;
 
 /// <summary>
 /// Finds a live member of an organization by member id (or its external id), or by email address ignoring case.
-/// Deleted members are not found. Shared by <c>GET …/member</c> and <c>DELETE …/members/{member_id}</c>.
+/// Deleted members are not found. Shared by <c>GET …/member</c>, <c>PUT</c> and <c>DELETE …/members/{member_id}</c>.
 /// </summary>
 public sealed class GetMember(OrganizationStore organizations, MemberStore members, IdFormat ids)
 {
     public async Task<(StoredMember Member, Organization Organization)> RunAsync(string organizationId, string? memberId, string? emailAddress, CancellationToken ct)
+    {
+        var found = await FindAsync(organizationId, memberId, emailAddress, ct);
+        return found.Member.Member.Status == MemberStatus.Deleted ? throw new SessionException(ErrorTypes.MemberNotFound) : found;
+    }
+
+    /// <summary>The same lookup, deleted members included (a repeated delete finishes their clean-up).</summary>
+    internal async Task<(StoredMember Member, Organization Organization)> FindAsync(string organizationId, string? memberId, string? emailAddress, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(memberId) == string.IsNullOrEmpty(emailAddress))
             throw new SessionException(ErrorTypes.InvalidMemberGetFields);
@@ -21,8 +28,6 @@ public sealed class GetMember(OrganizationStore organizations, MemberStore membe
             : ids.TryParseMember(memberId, out var organizationKey, out var memberKey)
                 ? ids.Organization(organizationKey) == organization.OrganizationId ? await members.GetAsync(organization.OrganizationId, memberKey, ct) : null
                 : await members.FindByExternalIdAsync(organization.OrganizationId, memberId!, ct);
-        return stored is null || stored.Member.Status == MemberStatus.Deleted
-            ? throw new SessionException(ErrorTypes.MemberNotFound)
-            : (stored, organization);
+        return stored is null ? throw new SessionException(ErrorTypes.MemberNotFound) : (stored, organization);
     }
 }
