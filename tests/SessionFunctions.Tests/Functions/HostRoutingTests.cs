@@ -137,14 +137,16 @@ public sealed class HostRoutingTests
     [Fact]
     public void Each_catch_all_template_leaves_exactly_the_routes_of_its_verbs_to_their_functions()
     {
-        // The constants in CatchAllFunction are derived from SessionApiRoutes.All; a route added, removed or changed
+        // The constants in SessionApiRoutes.CatchAll are derived from SessionApiRoutes.All; a route added, removed or changed
         // without them fails here, with the template to paste.
         foreach (var f in Functions.Where(f => IsCatchAll(f.Name)))
         {
             var sets = f.Methods.Select(v => string.Join('|', TemplatesOf(v))).Distinct().ToList();
             Assert.True(sets.Count == 1, $"{f.Name} takes verbs that routes serve on different paths ({string.Join(", ", f.Methods)}): give each its own catch-all.");
             var expected = ExpectedCatchAllTemplate(TemplatesOf(f.Methods[0]));
-            Assert.True(expected == f.Route, $"{f.Name} ({string.Join(",", f.Methods)}) has the route \"{f.Route}\"; from SessionApiRoutes.All it must be \"{expected}\".");
+            var constant = f.Methods.Length == 1 ? f.Methods[0][..1] + f.Methods[0][1..].ToLowerInvariant() : "Other";
+            Assert.True(expected == f.Route, $"{f.Name} ({string.Join(",", f.Methods)}) has the route \"{f.Route}\", which does not follow " +
+                $"SessionApiRoutes.All. In SessionApiRoutes.CatchAll write: public const string {constant} = \"{expected}\";");
         }
     }
 
