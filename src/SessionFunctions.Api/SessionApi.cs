@@ -24,6 +24,9 @@ public static class SessionApi
     public static Task ListSessions(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.List);
     public static Task Revoke(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.Revoke);
     public static Task Jwks(HttpContext context, string projectId) => ApiHandler.RunAsync(context, r => SessionEndpoints.Jwks(r, projectId), authenticate: false);
+    public static Task RbacPolicy(HttpContext context) => ApiHandler.RunAsync(context, RbacEndpoints.Policy);
+    public static Task GetOrganizationPolicy(HttpContext context, string organizationId) => ApiHandler.RunAsync(context, r => RbacEndpoints.GetOrganizationPolicy(r, organizationId));
+    public static Task SetOrganizationPolicy(HttpContext context, string organizationId) => ApiHandler.RunAsync(context, r => RbacEndpoints.SetOrganizationPolicy(r, organizationId));
     public static Task RouteNotFound(HttpContext context) => ApiHandler.WriteErrorAsync(context, ErrorTypes.RouteNotFound);
     public static Task MethodNotAllowed(HttpContext context) => ApiHandler.WriteErrorAsync(context, ErrorTypes.MethodNotAllowed);
 }

@@ -24,6 +24,8 @@ public static class SessionApiRoutes
     public const string Exchange = "v1/b2b/sessions/exchange";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
+    public const string RbacPolicy = "v1/b2b/rbac/policy";
+    public const string RbacOrganization = "v1/b2b/rbac/organizations/{organization_id}";
 
     /// <summary>Every route: (function name, verb, template, handler). Route values reach the handler by name.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -41,6 +43,9 @@ public static class SessionApiRoutes
         new("ExchangeSession", "POST", Exchange, (c, _) => SessionApi.Exchange(c)),
         new("RevokeSessions", "POST", Revoke, (c, _) => SessionApi.Revoke(c)),
         new("Jwks", "GET", Jwks, (c, v) => SessionApi.Jwks(c, v.Get("project_id"))),
+        new("RbacPolicy", "GET", RbacPolicy, (c, _) => SessionApi.RbacPolicy(c)),
+        new("GetOrganizationPolicy", "GET", RbacOrganization, (c, v) => SessionApi.GetOrganizationPolicy(c, v.Get("organization_id"))),
+        new("SetOrganizationPolicy", "PUT", RbacOrganization, (c, v) => SessionApi.SetOrganizationPolicy(c, v.Get("organization_id"))),
     ];
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)

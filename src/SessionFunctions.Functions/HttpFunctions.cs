@@ -85,4 +85,21 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Jwks)] HttpRequest req,
         string project_id) =>
         SessionApi.Jwks(req.HttpContext, project_id);
+
+    [Function("RbacPolicy")]
+    public static Task RbacPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.RbacPolicy)] HttpRequest req) =>
+        SessionApi.RbacPolicy(req.HttpContext);
+
+    [Function("GetOrganizationPolicy")]
+    public static Task GetOrganizationPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.RbacOrganization)] HttpRequest req,
+        string organization_id) =>
+        SessionApi.GetOrganizationPolicy(req.HttpContext, organization_id);
+
+    [Function("SetOrganizationPolicy")]
+    public static Task SetOrganizationPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.RbacOrganization)] HttpRequest req,
+        string organization_id) =>
+        SessionApi.SetOrganizationPolicy(req.HttpContext, organization_id);
 }
