@@ -15,13 +15,13 @@ internal static class RbacEndpoints
     public static Task<object> Policy(ApiRequest r) =>
         Task.FromResult<object>(new PolicyResponse(r.RequestId, r.Service<ProjectPolicy>().Policy));
 
-    public static async Task<object> GetOrganizationPolicy(ApiRequest r, string organizationId) =>
-        new OrgPolicyResponse(r.RequestId, new OrgPolicy((await r.Service<OrganizationStore>().GetAsync(organizationId, r.Aborted)).CustomRoles));
+    public static async Task<object> GetOrganizationPolicy(ApiRequest r) =>
+        new OrgPolicyResponse(r.RequestId, new OrgPolicy((await r.Service<OrganizationStore>().GetAsync(r.Route("organization_id"), r.Aborted)).CustomRoles));
 
-    public static async Task<object> SetOrganizationPolicy(ApiRequest r, string organizationId)
+    public static async Task<object> SetOrganizationPolicy(ApiRequest r)
     {
         var body = await r.ReadJsonAsync<SetOrgPolicyBody>();
-        var organization = await r.Service<SetOrganizationPolicy>().RunAsync(organizationId, body.OrgPolicy, r.Aborted);
+        var organization = await r.Service<SetOrganizationPolicy>().RunAsync(r.Route("organization_id"), body.OrgPolicy, r.Aborted);
         return new OrgPolicyResponse(r.RequestId, new OrgPolicy(organization.CustomRoles));
     }
 }
