@@ -53,9 +53,14 @@ public sealed class OrganizationRoles(ProjectPolicy policy)
         return [.. assignments.Select(a => a with { Domain = AsciiCase.Fold(a.Domain) }).Distinct()];
     }
 
-    /// <summary>Every role an assignment grants exists in the project's policy or the organization's custom roles.</summary>
-    public void RequireAssignedRoles(Organization organization) =>
-        policy.RequireRoles(organization.RbacEmailImplicitRoleAssignments.Select(a => a.RoleId), organization);
+    /// <summary>
+    /// Every role an assignment grants exists in the project's policy or the organization's custom roles. Given the
+    /// organization <paramref name="before"/> a change of its roles, only the roles that existed before are checked: the
+    /// change may not remove them, but an assignment whose role already went (with an older policy file) does not block it.
+    /// </summary>
+    public void RequireAssignedRoles(Organization organization, Organization? before = null) =>
+        policy.RequireRoles(organization.RbacEmailImplicitRoleAssignments.Select(a => a.RoleId)
+            .Where(id => before is null || policy.Role(id, before) is not null), organization);
 
     /// <summary>Whether two lists of roles or assignments are the same, field for field (records of lists compare by reference).</summary>
     public static bool Same<T>(IReadOnlyList<T> a, IReadOnlyList<T> b) =>

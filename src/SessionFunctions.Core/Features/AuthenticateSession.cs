@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Claims;
-using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Signing;
 using SessionFunctions.Core.Storage;
 

@@ -23,7 +23,7 @@ public sealed class SetOrganizationPolicy(OrganizationStore organizations, Organ
         {
             var (before, etag) = await organizations.ReadForUpdateAsync(id, ct) ?? throw new SessionException(ErrorTypes.OrganizationNotFound);
             var after = before with { CustomRoles = roles };
-            rules.RequireAssignedRoles(after);
+            rules.RequireAssignedRoles(after, before);
             if (OrganizationRoles.Same(before.CustomRoles, after.CustomRoles)) return before;
             after = after with { UpdatedAt = SessionRecords.Truncate(time.GetUtcNow()) };
             await organizations.UpdateAsync(before, after, etag, ct);

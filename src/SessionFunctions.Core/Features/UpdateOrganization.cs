@@ -48,7 +48,7 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
                 TrustedMetadata = c.TrustedMetadata ?? before.TrustedMetadata,
                 RbacEmailImplicitRoleAssignments = assignments ?? before.RbacEmailImplicitRoleAssignments,
             };
-            roles.RequireAssignedRoles(after);
+            if (assignments is not null) roles.RequireAssignedRoles(after);
             if (Same(before, after)) return before;
             after = after with { UpdatedAt = SessionRecords.Truncate(time.GetUtcNow()) };
             await organizations.UpdateAsync(before, after, etag, ct);
