@@ -32,6 +32,8 @@ public static class SessionApiRoutes
     public const string Exchange = "v1/b2b/sessions/exchange";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
+    public const string RbacPolicy = "v1/b2b/rbac/policy";
+    public const string RbacOrganization = "v1/b2b/rbac/organizations/{organization_id}";
 
     /// <summary>
     /// The catch-all functions' templates (SessionFunctions.Functions/CatchAllFunction.cs). The Functions host matches
@@ -42,9 +44,9 @@ public static class SessionApiRoutes
     /// </summary>
     public static class CatchAll
     {
-        public const string Get = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/member|v1/b2b/sessions|v1/b2b/sessions/jwks/[^/]+)/?$))}";
+        public const string Get = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/member|v1/b2b/rbac/organizations/[^/]+|v1/b2b/rbac/policy|v1/b2b/sessions|v1/b2b/sessions/jwks/[^/]+)/?$))}";
         public const string Post = "{*path:regex(^(?!(?:v1/b2b/organizations|v1/b2b/organizations/[^/]+/members|v1/b2b/sessions/authenticate|v1/b2b/sessions/exchange|v1/b2b/sessions/migrate|v1/b2b/sessions/revoke)/?$))}";
-        public const string Put = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/members/[^/]+)/?$))}";
+        public const string Put = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/members/[^/]+|v1/b2b/rbac/organizations/[^/]+)/?$))}";
         public const string Delete = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+/members/[^/]+)/?$))}";
         public const string Other = "{*path}";
     }
@@ -65,6 +67,9 @@ public static class SessionApiRoutes
         Route("ExchangeSession", "POST", Exchange, SessionEndpoints.Exchange, RouteAccess.RateLimited),
         Route("RevokeSessions", "POST", Revoke, SessionEndpoints.Revoke),
         Route("Jwks", "GET", Jwks, SessionEndpoints.Jwks, RouteAccess.Public),
+        Route("RbacPolicy", "GET", RbacPolicy, RbacEndpoints.Policy),
+        Route("GetOrganizationPolicy", "GET", RbacOrganization, RbacEndpoints.GetOrganizationPolicy),
+        Route("SetOrganizationPolicy", "PUT", RbacOrganization, RbacEndpoints.SetOrganizationPolicy),
     ];
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
