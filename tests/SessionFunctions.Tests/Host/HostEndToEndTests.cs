@@ -125,6 +125,10 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
         big.Headers.Add("X-Padding", new string('a', 20 * 1024)); // above Api__MaxRequestHeaderBytes, below the host's Kestrel limit
         (await Read((await host.SendAsync(big)).Response)).AssertError(431, "bad_request");
         (await Read((await host.SendAsync(Request("POST", "/v1/b2b/sessions/authenticate", "{\"session_token\":"))).Response)).AssertError(400, "bad_request");
+        // An empty segment inside the path reaches a catch-all (one at the start never reaches the app: README).
+        var (doubled, ran) = await host.SendAsync(Request("GET", "/v1//b2b/sessions"));
+        Assert.Equal("CatchAllGet", ran);
+        (await Read(doubled)).AssertError(404, "route_not_found");
         var text = Request("POST", "/v1/b2b/sessions/authenticate");
         text.Content = new StringContent("session_token=x", Encoding.UTF8, "text/plain");
         Assert.Equal(415, (int)(await Read((await host.SendAsync(text)).Response)).Status);
