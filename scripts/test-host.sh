@@ -23,11 +23,13 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sf-test-host.XXXXXX")
 PIDS=()
+HOST_PID=""
 cleanup() {
+  # The host stops its worker; should the worker outlive it, stop that process too (the host's child, by its id).
+  local workers=""; [ -n "$HOST_PID" ] && workers=$(pgrep -P "$HOST_PID" 2>/dev/null)
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[$i]}" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  # The host stops its worker; should one outlive it, it is the one running this run's own copy of the app.
-  pkill -f -- "$WORK/app/SessionFunctions.Functions.dll" 2>/dev/null
+  for pid in $workers; do kill "$pid" 2>/dev/null; done
   [ "${KEEP_WORK:-0}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -76,7 +78,8 @@ echo "Starting the Functions host from $SF_HOST_DIR on 127.0.0.1:$PORT..."
   Storage__ConnectionString="$STORAGE" Storage__TablePrefix="$PREFIX" Signing__LocalKeyPath="$WORK/signing-key.pem" \
   Sweep__Schedule="*/5 * * * * *" APPLICATIONINSIGHTS_CONNECTION_STRING= OTEL_EXPORTER_OTLP_ENDPOINT= \
   dotnet Microsoft.Azure.WebJobs.Script.WebHost.dll) >"$WORK/host.log" 2>&1 &
-PIDS+=($!)
+HOST_PID=$!
+PIDS+=($HOST_PID)
 # The port opens before the worker has indexed the functions: wait for a route to answer with JSON.
 ready=0
 for _ in $(seq 1 240); do
