@@ -35,6 +35,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
             CreatedAt = now,
             UpdatedAt = now,
+            MemberShards = MemberPartition.DefaultShards,
         };
         await organizations.CreateAsync(organization, ct);
         return organization;
