@@ -106,6 +106,29 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
         (await AuthenticateAsync(session)).AssertError(404, "session_not_found");
     }
 
+    [Fact]
+    public async Task Index_rows_written_before_they_named_a_partition_find_their_session_in_the_organizations_partition()
+    {
+        var (organizationId, _, session) = await server.NewSessionAsync(durationMinutes: 5);
+        var members = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
+        var expiry = server.Service<Core.Storage.SessionTables>().Expiry;
+        var expiresAt = DateTimeOffset.Parse(session.Json.GetProperty("member_session").GetProperty("expires_at").GetString()!);
+        // A session of the first layout (row session|{key} in the organization's partition) and its index row as then written.
+        var current = (await members.GetEntityAsync<Azure.Data.Tables.TableEntity>(Partition(session), Row(session))).Value;
+        var firstLayout = "session|" + Row(session)[^32..];
+        await members.AddEntityAsync(new Azure.Data.Tables.TableEntity(current) { PartitionKey = organizationId, RowKey = firstLayout });
+        await members.DeleteEntityAsync(current.PartitionKey, current.RowKey);
+        var index = Core.Storage.SessionStore.ExpiryRow(organizationId, organizationId, firstLayout, expiresAt);
+        index.SessionPartition = "";
+        await expiry.UpsertEntityAsync(index, Azure.Data.Tables.TableUpdateMode.Replace);
+        server.Clock!.Advance(TimeSpan.FromMinutes(6));
+
+        var report = await SweepAsync();
+
+        Assert.True(report.Deleted >= 1, report.ToString());
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r == $"Members/{organizationId}/{firstLayout}");
+    }
+
     private static string Row(ApiCall session) => SessionRows.RowKey(session);
     private static string Partition(ApiCall session) => SessionRows.Partition(session);
 }
