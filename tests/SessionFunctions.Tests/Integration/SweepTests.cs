@@ -231,7 +231,7 @@ public sealed class SweepTimerTests(SweepTimerTests.EveryTenSeconds server) : IC
             await Task.Delay(100);
         }
 
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.Contains("/session|"));
+        Assert.DoesNotContain(await server.AllRowsAsync(), SessionRows.IsSessionRow);
         Assert.Contains(server.Logs.Lines, l => l.Contains("Sweep finished"));
     }
 }
