@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Json;
@@ -80,7 +81,7 @@ public sealed class CreateMemberSession(
                     AuthenticationFactors = request.Factors(stored, now),
                     OrganizationId = organization.OrganizationId,
                     OrganizationSlug = organization.OrganizationSlug,
-                    Roles = member.RoleIds(),
+                    Roles = RoleAssignments.SessionRoles(member, organization),
                     CustomClaims = request.CustomClaims,
                 };
                 // Sign once per session: a retry reuses the JWT unless something it carries changed (the member's roles, say).
