@@ -30,6 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton(sp => new IdFormat(sp.GetRequiredService<IOptions<SessionsOptions>>().Value.ProjectId));
         services.AddSingleton<SessionTables>();
+        services.AddSingleton<OrganizationChangeFeed>();
+        services.AddSingleton<OrganizationCache>();
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<MemberStore>();
         services.AddSingleton<SessionStore>();
@@ -64,6 +66,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuthenticateSession>();
         services.AddSingleton<ListSessions>();
         services.AddSingleton<RevokeSessions>();
+        services.AddSingleton<SweepPlanner>();
+        services.AddSingleton<SweepExpiryPartition>();
         services.AddSingleton<SweepExpiredSessions>();
 
         services.AddHostedService<StartupTasks>();

@@ -14,7 +14,10 @@ internal abstract class TableRow : ITableEntity
     public ETag ETag { get; set; }
 }
 
-/// <summary>An organization (row <c>id|…</c>) in the single <c>organizations</c> partition.</summary>
+/// <summary>
+/// An organization (row <c>id|…</c>), in partition <c>org|{xx}</c> (<see cref="Keys.OrganizationPartition"/>); rows
+/// written before organizations were spread are in the single <c>organizations</c> partition and still read.
+/// </summary>
 internal sealed class OrganizationEntity : TableRow
 {
     public string Payload { get; set; } = "";
@@ -68,6 +71,8 @@ internal sealed class ExpiryEntity : TableRow
 {
     public string OrganizationId { get; set; } = "";
     public string SessionRowKey { get; set; } = "";
+    /// <summary>The partition of the members table holding the row, when it is not the organization's own; else null.</summary>
+    public string? SessionPartition { get; set; }
 }
 
 /// <summary>
@@ -91,4 +96,13 @@ internal sealed class SigningKeyEntity : TableRow
     public byte[] Nonce { get; set; } = [];
     public byte[] EncryptedPrivateKey { get; set; } = [];
     public byte[] Tag { get; set; } = [];
+}
+
+/// <summary>One organization update, in <c>OrganizationChanges</c> (see <see cref="OrganizationChangeFeed"/>).</summary>
+internal sealed class OrganizationChangeEntity : TableRow
+{
+    public DateTimeOffset At { get; set; }
+    public string OrganizationId { get; set; } = "";
+    /// <summary>The name index row keys (<c>name|{hash}</c>) the organization held before the update, space-separated.</summary>
+    public string Names { get; set; } = "";
 }

@@ -8,7 +8,8 @@ using SessionFunctions.Core.Options;
 namespace SessionFunctions.Core.Storage;
 
 /// <summary>
-/// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = organization_id; members,
+/// The tables: <c>Organizations</c> (256 partitions by a hash of the id or name, cached; <c>OrganizationChanges</c> tells
+/// every instance what to evict), <c>Members</c> (partition = organization_id; members,
 /// their email and external-id index rows, and their sessions) and <c>SessionExpiry</c> (partition = expiry minute).
 /// Members and sessions share a partition so that writing a session and checking its member is one transaction.
 /// <c>SigningKeys</c> holds the wrapped signing keys of <c>Signing__Mode=Wrapped</c> (a few rows; unused in other modes).
@@ -19,6 +20,7 @@ public sealed class SessionTables
     internal TableClient Members { get; }
     internal TableClient Expiry { get; }
     internal TableClient SigningKeys { get; }
+    internal TableClient OrganizationChanges { get; }
 
     public SessionTables(IOptions<StorageOptions> options, TokenCredential credential, IEnumerable<TablePipelinePolicy> policies)
     {
@@ -36,7 +38,8 @@ public sealed class SessionTables
         Members = service.GetTableClient(o.TablePrefix + "Members");
         Expiry = service.GetTableClient(o.TablePrefix + "SessionExpiry");
         SigningKeys = service.GetTableClient(o.TablePrefix + "SigningKeys");
-        All = [Organizations, Members, Expiry, SigningKeys];
+        OrganizationChanges = service.GetTableClient(o.TablePrefix + "OrganizationChanges");
+        All = [Organizations, Members, Expiry, SigningKeys, OrganizationChanges];
     }
 
     /// <summary>Every table the service uses (infra/main.bicep declares the same list; a test compares them).</summary>

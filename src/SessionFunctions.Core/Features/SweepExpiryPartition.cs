@@ -1,0 +1,120 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Options;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Core.Features;
+
+/// <summary>
+/// Sweeps one due expiry index partition (one shard of one minute; see <see cref="SweepPlanner"/>): a queue message's
+/// work on the Functions runtime, one parallel task of the Server's sweep.
+/// <para>
+/// It reads the partition's index rows and groups them by the session partition they name. Each session partition is
+/// then read with one query, not one point read per session: the rows the index names (<c>RowKey eq …</c>, up to
+/// <see cref="KeysPerQuery"/> a query, the filter limit being 15 comparisons) and, when two or more are due, every
+/// session of that partition that has expired (<c>ExpiresAt le now</c> over the session rows), whichever index
+/// partition lists it. A row that has expired is deleted, conditionally on the ETag it was read with, in transactions of
+/// up to 100 per session partition, so a session extended after the read survives (its delete fails and it is
+/// re-read). A named row that has not expired was extended since it was indexed: it is re-indexed at its new expiry and
+/// kept. A named row that is missing was revoked or swept already. Last, the partition's index rows are deleted.
+/// </para>
+/// Two sweeps of one partition at once, or of two partitions naming the same sessions, only find each other's work done.
+/// </summary>
+public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sessions, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepExpiryPartition> log)
+{
+    /// <summary>Row keys named in one query: 15 comparisons at most, less the partition and the range of expired sessions.</summary>
+    internal const int KeysPerQuery = 11;
+
+    public async Task<SweepReport> RunAsync(string expiryPartition, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!Keys.IsExpiryPartition(expiryPartition) || string.CompareOrdinal(expiryPartition, Keys.ExpiryBucket(now)) >= 0)
+        {
+            // A malformed message, or a minute that has not passed (a clock ahead of ours): nothing to do, nothing deleted.
+            log.LogWarning("Sweep: ignored expiry partition {Partition}: not a due expiry index partition.", expiryPartition);
+            return SweepReport.Empty;
+        }
+
+        var entries = new List<ExpiryEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {expiryPartition}");
+        await foreach (var entry in tables.Expiry.QueryAsync<ExpiryEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+            entries.Add(entry);
+
+        var groups = entries.GroupBy(e => e.SessionPartition ?? e.OrganizationId).ToList();
+        var reports = new SweepReport[groups.Count];
+        await Parallel.ForAsync(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (i, token) => reports[i] = await SweepSessionPartitionAsync(groups[i].Key, [.. groups[i]], now, token));
+
+        await SessionStore.DeleteAllAsync(tables.Expiry, entries, ct);
+        return SweepReport.Sum(reports) with { Due = entries.Count };
+    }
+
+    private async Task<SweepReport> SweepSessionPartitionAsync(string partition, List<ExpiryEntity> due, DateTimeOffset now, CancellationToken ct)
+    {
+        var named = due.DistinctBy(e => e.SessionRowKey).ToDictionary(e => e.SessionRowKey);
+        var found = new Dictionary<string, ExpiringRow>();
+        var first = true;
+        foreach (var chunk in named.Keys.Chunk(KeysPerQuery))
+        {
+            await foreach (var row in tables.Members.QueryAsync<ExpiringRow>(Filter(partition, chunk, now, expiredToo: first && named.Count > 1), cancellationToken: ct))
+                if (Keys.IsExpiringRow(row.RowKey)) found.TryAdd(row.RowKey, row);
+            first = false;
+        }
+
+        var extended = 0;
+        foreach (var row in found.Values.Where(r => r.ExpiresAt > now))
+            if (named.TryGetValue(row.RowKey, out var entry))
+            {
+                await sessions.IndexExpiryAsync(entry.OrganizationId, row.RowKey, row.ExpiresAt, ct);
+                extended++;
+            }
+        var (deleted, reindexed) = await DeleteAsync([.. found.Values.Where(r => r.ExpiresAt <= now)], named, ct);
+        extended += reindexed;
+        return new SweepReport(0, deleted.Count, extended, named.Count - extended - named.Keys.Count(deleted.Contains));
+    }
+
+    /// <summary>
+    /// <c>PartitionKey eq P and (RowKey eq k1 or … [or (session rows and ExpiresAt le now)])</c>. A single key is a point
+    /// lookup; the range of expired sessions is added once per partition, where it replaces two or more point reads.
+    /// </summary>
+    private static string Filter(string partition, IEnumerable<string> rowKeys, DateTimeOffset now, bool expiredToo)
+    {
+        var terms = rowKeys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")).ToList();
+        if (expiredToo)
+            terms.Add(TableClient.CreateQueryFilter($"(RowKey ge {Keys.SessionRangeStart} and RowKey lt {Keys.SessionRangeEnd} and ExpiresAt le {now})"));
+        return TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" + string.Join(" or ", terms) + ")";
+    }
+
+    /// <summary>
+    /// Deletes in transactions of up to 100 (one partition), each row conditional on its ETag. A transaction that fails
+    /// (a row changed or vanished since it was read) is retried one row at a time, and a row that was extended meanwhile
+    /// is re-indexed at its new expiry. Returns the rows this sweep deleted, and how many it re-indexed.
+    /// </summary>
+    private async Task<(HashSet<string> Deleted, int Reindexed)> DeleteAsync(List<ExpiringRow> expired, Dictionary<string, ExpiryEntity> named, CancellationToken ct)
+    {
+        var deleted = new HashSet<string>();
+        var reindexed = 0;
+        foreach (var chunk in expired.Chunk(100))
+        {
+            try
+            {
+                await tables.Members.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)), ct);
+                deleted.UnionWith(chunk.Select(r => r.RowKey));
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var row in chunk)
+                {
+                    if (await sessions.DeleteAsync(row, row.ETag, ct)) { deleted.Add(row.RowKey); continue; }
+                    if (named.TryGetValue(row.RowKey, out var entry) && await sessions.GetExpiringAsync(row.PartitionKey, row.RowKey, ct) is { } current)
+                    {
+                        await sessions.IndexExpiryAsync(entry.OrganizationId, current.RowKey, current.ExpiresAt, ct);
+                        reindexed++;
+                    }
+                }
+            }
+        }
+        return (deleted, reindexed);
+    }
+}
