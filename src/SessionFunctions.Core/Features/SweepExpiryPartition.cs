@@ -26,6 +26,9 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
     /// <summary>Row keys named in one query: 15 comparisons at most, less the partition and the range of expired sessions.</summary>
     internal const int KeysPerQuery = 11;
 
+    /// <summary>Reads of rows whose delete lost a race, before the sweep of this expiry partition gives up for now.</summary>
+    private const int MaxRounds = 6;
+
     public async Task<SweepReport> RunAsync(string expiryPartition, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -50,28 +53,45 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
         return SweepReport.Sum(reports) with { Due = entries.Count };
     }
 
+    /// <summary>
+    /// Sweeps one session partition's rows that <paramref name="due"/> names (and, with the first query, all its expired
+    /// sessions). Rows whose delete transaction failed (another sweep deleted or someone extended one of them meanwhile)
+    /// are read again by key and the survivors deleted again, a few rounds, then one at a time.
+    /// </summary>
     private async Task<SweepReport> SweepSessionPartitionAsync(string partition, List<ExpiryEntity> due, DateTimeOffset now, CancellationToken ct)
     {
         var named = due.DistinctBy(e => e.SessionRowKey).ToDictionary(e => e.SessionRowKey);
-        var found = new Dictionary<string, ExpiringRow>();
-        var first = true;
-        foreach (var chunk in named.Keys.Chunk(KeysPerQuery))
-        {
-            await foreach (var row in tables.Members.QueryAsync<ExpiringRow>(Filter(partition, chunk, now, expiredToo: first && named.Count > 1), cancellationToken: ct))
-                if (Keys.IsExpiringRow(row.RowKey)) found.TryAdd(row.RowKey, row);
-            first = false;
-        }
-
+        var pending = named.Keys.ToHashSet();
+        var deleted = new HashSet<string>();
         var extended = 0;
-        foreach (var row in found.Values.Where(r => r.ExpiresAt > now))
-            if (named.TryGetValue(row.RowKey, out var entry))
-            {
-                await sessions.IndexExpiryAsync(entry.OrganizationId, row.RowKey, row.ExpiresAt, ct);
-                extended++;
-            }
-        var (deleted, reindexed) = await DeleteAsync([.. found.Values.Where(r => r.ExpiresAt <= now)], named, ct);
-        extended += reindexed;
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            if (round == MaxRounds) // rows that keep changing: keep the index rows (the sweep fails) and try again later
+                throw new InvalidOperationException($"Sweep: {pending.Count} rows of one partition kept changing during the sweep.");
+            var found = await ReadAsync(partition, pending, now, expiredToo: round == 0 && named.Count > 1, ct);
+            foreach (var row in found.Where(r => r.ExpiresAt > now))
+                if (named.TryGetValue(row.RowKey, out var entry))
+                {
+                    await sessions.IndexExpiryAsync(entry.OrganizationId, row.RowKey, row.ExpiresAt, ct);
+                    extended++;
+                }
+            var failed = await DeleteAsync([.. found.Where(r => r.ExpiresAt <= now)], deleted, oneByOne: round >= 3, ct);
+            pending = failed; // settled otherwise: deleted, extended, or missing (revoked or swept already)
+        }
         return new SweepReport(0, deleted.Count, extended, named.Count - extended - named.Keys.Count(deleted.Contains));
+    }
+
+    /// <summary>The rows of <paramref name="partition"/> named by <paramref name="rowKeys"/> (and, optionally, its expired sessions).</summary>
+    private async Task<List<ExpiringRow>> ReadAsync(string partition, IEnumerable<string> rowKeys, DateTimeOffset now, bool expiredToo, CancellationToken ct)
+    {
+        var found = new Dictionary<string, ExpiringRow>();
+        foreach (var chunk in rowKeys.Chunk(KeysPerQuery))
+        {
+            await foreach (var row in tables.Members.QueryAsync<ExpiringRow>(Filter(partition, chunk, now, expiredToo), cancellationToken: ct))
+                if (Keys.IsExpiringRow(row.RowKey)) found.TryAdd(row.RowKey, row);
+            expiredToo = false;
+        }
+        return [.. found.Values];
     }
 
     /// <summary>
@@ -87,34 +107,31 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
     }
 
     /// <summary>
-    /// Deletes in transactions of up to 100 (one partition), each row conditional on its ETag. A transaction that fails
-    /// (a row changed or vanished since it was read) is retried one row at a time, and a row that was extended meanwhile
-    /// is re-indexed at its new expiry. Returns the rows this sweep deleted, and how many it re-indexed.
+    /// Deletes in transactions of up to 100 (one partition), each row conditional on its ETag; adds what went to
+    /// <paramref name="deleted"/> and returns the keys of transactions that failed whole (some row changed or vanished since
+    /// it was read), to be read again. <paramref name="oneByOne"/>: the last round, one conditional delete per row.
     /// </summary>
-    private async Task<(HashSet<string> Deleted, int Reindexed)> DeleteAsync(List<ExpiringRow> expired, Dictionary<string, ExpiryEntity> named, CancellationToken ct)
+    private async Task<HashSet<string>> DeleteAsync(List<ExpiringRow> expired, HashSet<string> deleted, bool oneByOne, CancellationToken ct)
     {
-        var deleted = new HashSet<string>();
-        var reindexed = 0;
-        foreach (var chunk in expired.Chunk(100))
+        var failed = new HashSet<string>();
+        foreach (var chunk in expired.Chunk(oneByOne ? 1 : 100))
         {
             try
             {
+                if (oneByOne)
+                {
+                    if (await sessions.DeleteAsync(chunk[0], chunk[0].ETag, ct)) deleted.Add(chunk[0].RowKey);
+                    else failed.Add(chunk[0].RowKey); // changed again or gone: the next read tells which
+                    continue;
+                }
                 await tables.Members.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)), ct);
                 deleted.UnionWith(chunk.Select(r => r.RowKey));
             }
             catch (TableTransactionFailedException)
             {
-                foreach (var row in chunk)
-                {
-                    if (await sessions.DeleteAsync(row, row.ETag, ct)) { deleted.Add(row.RowKey); continue; }
-                    if (named.TryGetValue(row.RowKey, out var entry) && await sessions.GetExpiringAsync(row.PartitionKey, row.RowKey, ct) is { } current)
-                    {
-                        await sessions.IndexExpiryAsync(entry.OrganizationId, current.RowKey, current.ExpiresAt, ct);
-                        reindexed++;
-                    }
-                }
+                failed.UnionWith(chunk.Select(r => r.RowKey));
             }
         }
-        return (deleted, reindexed);
+        return failed;
     }
 }

@@ -112,11 +112,11 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
 public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixture<FakeClockServerFixture>
 {
     /// <summary>
-    /// A sweep's result and its table round trips, less one per due expiry index partition: the index of a minute is
-    /// spread over <see cref="Core.Storage.Keys.ExpiryShards"/> partitions by the random session keys, and the sweep
-    /// deletes its index rows in one transaction per partition, so that part varies with how the keys fell.
+    /// A sweep's result, its table round trips, and how many expiry index partitions were due: the index of a minute is
+    /// spread over <see cref="Core.Storage.Keys.ExpiryShards"/> partitions by the random session keys, so how many
+    /// varies with how the keys fell, and the sweep's fixed costs are per partition.
     /// </summary>
-    private async Task<(SweepReport Report, int RoundTrips)> MeasuredSweepAsync()
+    private async Task<(SweepReport Report, int RoundTrips, int Partitions)> MeasuredSweepAsync()
     {
         var due = Core.Storage.Keys.ExpiryBucket(server.Clock!.GetUtcNow());
         var partitions = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/"))
@@ -124,8 +124,15 @@ public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixtur
         var costs = RequestCosts.Begin();
         var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
         Assert.InRange(partitions, 1, report.Due);
-        return (report, costs.TableRoundTrips - partitions);
+        return (report, costs.TableRoundTrips, partitions);
     }
+
+    /// <summary>
+    /// What a sweep of one organization's sessions may cost, whatever else is stored: pruning the organization change
+    /// feed and the plan's last look (2), and per due expiry partition: its line in the plan, the read of its index rows,
+    /// one query for the organization's rows, one delete transaction, one delete of its index rows (5).
+    /// </summary>
+    private static int Bound(int partitions) => 2 + 5 * partitions;
 
     private async Task AddSessionsAsync(string organizationId, int count, int minutes)
     {
@@ -139,29 +146,29 @@ public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixtur
     }
 
     [Fact]
-    public async Task Round_trips_grow_with_expired_sessions_not_with_stored_ones()
+    public async Task Round_trips_follow_the_due_index_partitions_not_the_stored_or_expired_sessions()
     {
         var organizationId = await server.NewOrganizationAsync();
         await AddSessionsAsync(organizationId, 20, minutes: 600);
         await AddSessionsAsync(organizationId, 5, minutes: 5);
         server.Clock!.Advance(TimeSpan.FromMinutes(10));
-        var (fewStored, fewStoredTrips) = await MeasuredSweepAsync();
+        var (fewStored, fewStoredTrips, fewStoredPartitions) = await MeasuredSweepAsync();
 
         await AddSessionsAsync(organizationId, 100, minutes: 600); // five times as many live sessions
         await AddSessionsAsync(organizationId, 5, minutes: 5);
         server.Clock.Advance(TimeSpan.FromMinutes(10));
-        var (manyStored, manyStoredTrips) = await MeasuredSweepAsync();
+        var (manyStored, manyStoredTrips, manyStoredPartitions) = await MeasuredSweepAsync();
 
         await AddSessionsAsync(organizationId, 40, minutes: 5); // eight times as many expired
         server.Clock.Advance(TimeSpan.FromMinutes(10));
-        var (manyExpired, manyExpiredTrips) = await MeasuredSweepAsync();
+        var (manyExpired, manyExpiredTrips, manyExpiredPartitions) = await MeasuredSweepAsync();
 
         Assert.Equal((5, 5), (fewStored.Due, fewStored.Deleted));
         Assert.Equal((5, 5), (manyStored.Due, manyStored.Deleted));
         Assert.Equal((40, 40), (manyExpired.Due, manyExpired.Deleted));
-        Assert.Equal(fewStoredTrips, manyStoredTrips);           // 120 live sessions cost the same as 20
-        Assert.InRange(manyExpiredTrips, 40, 40 + 10);            // one read per expired session, plus a few batches
-        Assert.InRange(fewStoredTrips, 5, 5 + 10);
+        Assert.InRange(fewStoredTrips, 1, Bound(fewStoredPartitions));
+        Assert.InRange(manyStoredTrips, 1, Bound(manyStoredPartitions));   // 120 live sessions cost nothing more than 20
+        Assert.InRange(manyExpiredTrips, 1, Bound(manyExpiredPartitions)); // 40 expired of one organization: not one read each
     }
 
     [Fact]
@@ -229,5 +236,82 @@ public sealed class FailingSweepTimerTests(FailingSweepTimerTests.WithoutTables 
             await Task.Delay(100);
         }
         Assert.True(Failures(server) >= 2, "the timer did not run again after a failed sweep");
+    }
+}
+
+/// <summary>A session extended after the sweep read it, before its delete transaction, survives.</summary>
+public sealed class SweepRaceTests(SweepRaceTests.WithHook server) : IClassFixture<SweepRaceTests.WithHook>
+{
+    /// <summary>A fake clock, and a hook that runs once before the next $batch sent to the Members table.</summary>
+    public sealed class WithHook : ServerFixture
+    {
+        protected override bool UseFakeClock => true;
+        public Func<Task>? BeforeNextMembersBatch { get; set; }
+
+        /// <summary>One request at a time, so no other delete overtakes the one the hook holds back.</summary>
+        protected override void Configure(IDictionary<string, string?> settings)
+        {
+            settings["Sweep:Partitions"] = "1";
+            settings["Sweep:Parallelism"] = "1";
+        }
+
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.AddSingleton(new Core.Storage.TablePipelinePolicy(new Hook(this)));
+
+        private sealed class Hook(WithHook fixture) : Azure.Core.Pipeline.HttpPipelinePolicy
+        {
+            public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+                ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+            public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+            {
+                if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && fixture.BeforeNextMembersBatch is { } hook
+                    && message.Request.Content is { } content && Body(content).Contains(fixture.TablePrefix + "Members", StringComparison.Ordinal))
+                {
+                    fixture.BeforeNextMembersBatch = null;
+                    await hook();
+                }
+                await ProcessNextAsync(message, pipeline);
+            }
+
+            private static string Body(Azure.Core.RequestContent content)
+            {
+                using var stream = new MemoryStream();
+                content.WriteTo(stream, CancellationToken.None);
+                return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_session_extended_between_the_sweeps_read_and_its_delete_is_kept_and_reindexed()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var sessions = new List<ApiCall>();
+        for (var i = 0; i < 3; i++)
+        {
+            var email = $"race{i}-{Guid.NewGuid():N}@example.com";
+            await server.NewMemberAsync(organizationId, email);
+            sessions.Add((await server.MigrateAsync(organizationId, email, durationMinutes: 5)).AssertOk());
+        }
+        server.Clock!.Advance(TimeSpan.FromMinutes(7));
+        var members = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
+        var row = "session|" + sessions[0].Json.GetProperty("member_session").GetProperty("member_session_id").GetString()![^32..];
+        server.BeforeNextMembersBatch = async () =>
+        {
+            // What a concurrent authenticate with session_duration_minutes does: a conditional replace with a later expiry.
+            var session = (await members.GetEntityAsync<Azure.Data.Tables.TableEntity>(organizationId, row)).Value;
+            session["ExpiresAt"] = server.Clock.GetUtcNow().AddMinutes(30);
+            await members.UpdateEntityAsync(session, session.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        };
+
+        var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
+
+        Assert.Null(server.BeforeNextMembersBatch); // the hook ran: the session changed after the sweep read it
+        Assert.Equal(2, report.Deleted);
+        (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = sessions[0].Str("session_token") })).AssertOk();
+        foreach (var gone in sessions.Skip(1))
+            (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = gone.Str("session_token") })).AssertError(404, "session_not_found");
+        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/" + Core.Storage.Keys.ExpiryBucket(server.Clock.GetUtcNow().AddMinutes(30))) && r.EndsWith(row[8..]));
     }
 }
