@@ -27,6 +27,8 @@ internal sealed class OrganizationEntity : TableRow
 internal sealed class PointerEntity : TableRow
 {
     public string Target { get; set; } = "";
+    /// <summary>When an organization name pointer was claimed (null on older rows): until a lease has passed it is not taken over.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
 }
 
 /// <summary>

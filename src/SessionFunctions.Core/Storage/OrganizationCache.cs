@@ -28,6 +28,10 @@ public sealed class OrganizationCache(OrganizationChangeFeed feed, IOptions<Sess
     private readonly Lock _lock = new();
     private DateTimeOffset? _lastPoll;
     private Task? _polling;
+    private long _feedRoundTrips;
+
+    /// <summary>Table round trips this instance has spent reading the change feed (they count against no request).</summary>
+    public long FeedRoundTrips => Interlocked.Read(ref _feedRoundTrips);
 
     /// <summary>The cached organization, if the cache may be trusted now (reading the feed first when it is due).</summary>
     public async ValueTask<Organization?> GetAsync(string key, CancellationToken ct)
@@ -56,7 +60,10 @@ public sealed class OrganizationCache(OrganizationChangeFeed feed, IOptions<Sess
         lock (_lock)
         {
             if (_lastPoll is { } last && time.GetUtcNow() - last < _poll) return true;
-            polling = _polling ??= PollAsync();
+            if (_polling is null)
+                using (ExecutionContext.SuppressFlow()) // a per-instance cost, not the cost of the request that happens to wait for it
+                    _polling = Task.Run(PollAsync);
+            polling = _polling;
         }
         try
         {
@@ -72,7 +79,7 @@ public sealed class OrganizationCache(OrganizationChangeFeed feed, IOptions<Sess
 
     private async Task PollAsync()
     {
-        await Task.Yield(); // run outside the caller's lock
+        var costs = Diagnostics.RequestCosts.Begin();
         try
         {
             var start = time.GetUtcNow();
@@ -87,6 +94,7 @@ public sealed class OrganizationCache(OrganizationChangeFeed feed, IOptions<Sess
         }
         finally
         {
+            Interlocked.Add(ref _feedRoundTrips, costs.TableRoundTrips);
             lock (_lock) _polling = null;
         }
     }

@@ -21,7 +21,7 @@ internal sealed record OrganizationVersion(ETag ETag, bool Legacy);
 /// conditionally on its ETag), then write the organization (conditionally on its ETag), then drop the pointers of names
 /// it gave up (conditionally, and only if they still point to it). A name resolves only when the organization it points
 /// to still claims it, so a write that stops half way leaves at most a pointer that resolves to nothing and that the
-/// next create or update wanting that name takes over.
+/// next create or update wanting that name takes over once <see cref="NameClaimLease"/> has passed.
 /// </para>
 /// <para>
 /// Rows written before organizations were spread (partition <c>organizations</c>) keep working: a read that misses the
@@ -31,11 +31,31 @@ internal sealed record OrganizationVersion(ETag ETag, bool Legacy);
 /// </summary>
 public sealed class OrganizationStore(SessionTables tables, OrganizationCache cache, OrganizationChangeFeed changes, IdFormat ids, TimeProvider time)
 {
+    /// <summary>
+    /// How long a claimed name pointer whose organization does not (yet) claim the name is left alone: the create or
+    /// update that claimed it writes its organization within this time, or died. Two writers racing for one name so
+    /// never both win it.
+    /// </summary>
+    internal static readonly TimeSpan NameClaimLease = TimeSpan.FromMinutes(2);
+
     /// <summary>Claims the organization's names, then writes it. A slug or external id that another organization holds fails it.</summary>
     public async Task CreateAsync(Organization organization, CancellationToken ct)
     {
-        foreach (var name in Names(organization))
-            await ClaimAsync(name, organization.OrganizationId, ct);
+        var claimed = new List<PointerEntity>();
+        try
+        {
+            foreach (var name in Names(organization))
+                await ClaimAsync(name, organization.OrganizationId, claimed, ct);
+        }
+        catch (SessionException)
+        {
+            // A name is taken: give back the ones this create claimed (nobody else points to an id that was never
+            // written), so a corrected retry finds them free. Best effort: one left behind expires with its lease.
+            foreach (var pointer in claimed)
+                try { await tables.Organizations.DeleteEntityAsync(pointer.PartitionKey, pointer.RowKey, pointer.ETag, CancellationToken.None); }
+                catch (RequestFailedException) { }
+            throw;
+        }
         await tables.Organizations.AddEntityAsync(Row(organization), ct);
         cache.Set(OrganizationKeys.Of(organization.OrganizationId, Names(organization).Select(n => n.RowKey)), organization, time.GetUtcNow());
     }
@@ -58,7 +78,7 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
         await changes.AppendAsync(before.OrganizationId, oldNames.Select(n => n.RowKey), ct);
         cache.Remove(OrganizationKeys.Of(before.OrganizationId, oldNames.Select(n => n.RowKey))); // whatever happens next
         foreach (var name in version.Legacy ? newNames : newNames.Where(n => oldNames.All(o => o.RowKey != n.RowKey)))
-            await ClaimAsync(name, after.OrganizationId, ct);
+            await ClaimAsync(name, after.OrganizationId, claimed: [], ct);
         try
         {
             if (version.Legacy) await tables.Organizations.AddEntityAsync(Row(after), ct); // another update moved it first: 409
@@ -126,7 +146,8 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
     /// ours, or takes over a dangling one conditionally on its ETag. A name another organization claims, here or in the
     /// old partition, is a 400 already-used.
     /// </summary>
-    private async Task ClaimAsync((NameField Field, string RowKey) name, string organizationId, CancellationToken ct)
+    /// <param name="claimed">Gets each pointer this call wrote, with the ETag it got.</param>
+    private async Task ClaimAsync((NameField Field, string RowKey) name, string organizationId, List<PointerEntity> claimed, CancellationToken ct)
     {
         var partition = Keys.OrganizationNamePartition(name.RowKey);
         for (var attempt = 0; ; attempt++)
@@ -134,13 +155,19 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
             var pointer = await PointerAsync(partition, name.RowKey, ct);
             try
             {
+                var now = time.GetUtcNow();
+                var mine = Pointer(partition, name.RowKey, organizationId, now);
                 if (pointer is null)
-                    await tables.Organizations.AddEntityAsync(Pointer(partition, name.RowKey, organizationId), ct);
+                    mine.ETag = (await tables.Organizations.AddEntityAsync(mine, ct)).Headers.ETag ?? default;
                 else if (pointer.Target != organizationId)
                 {
-                    if (await ResolveAsync(pointer, name.RowKey, ct) is not null) throw AlreadyUsed(name.Field);
-                    await tables.Organizations.UpdateEntityAsync(Pointer(partition, name.RowKey, organizationId), pointer.ETag, TableUpdateMode.Replace, ct);
+                    // Taken while its organization claims it, and while a write that claimed it may still be on its way.
+                    if (now - (pointer.ClaimedAt ?? DateTimeOffset.MinValue) < NameClaimLease || await ResolveAsync(pointer, name.RowKey, ct) is not null)
+                        throw AlreadyUsed(name.Field);
+                    mine.ETag = (await tables.Organizations.UpdateEntityAsync(mine, pointer.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? default;
                 }
+                else break;
+                claimed.Add(mine);
                 break;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 or 404 && attempt < 3)
@@ -199,6 +226,6 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
         Payload = JsonSerializer.Serialize(organization, SessionJson.Options),
     };
 
-    private static PointerEntity Pointer(string partition, string rowKey, string target) =>
-        new() { PartitionKey = partition, RowKey = rowKey, Target = target };
+    private static PointerEntity Pointer(string partition, string rowKey, string target, DateTimeOffset claimedAt) =>
+        new() { PartitionKey = partition, RowKey = rowKey, Target = target, ClaimedAt = claimedAt };
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using SessionFunctions.Tests.Infrastructure;
 
 namespace SessionFunctions.Tests.Integration;
@@ -30,6 +31,20 @@ public sealed class OrganizationPartitionTests(ServerFixture server) : IClassFix
             Assert.Contains($"Organizations/{Keys.OrganizationNamePartition(Keys.OrganizationName(name))}/{Keys.OrganizationName(name)}", rows);
         Assert.DoesNotContain(rows, r => r.StartsWith($"Organizations/{Keys.LegacyOrganizationsPartition}/"));
         Assert.Matches("^org\\|[0-9a-f]{2}$", Keys.OrganizationPartition(id));
+    }
+
+    [Fact]
+    public async Task Of_many_creates_racing_for_one_slug_exactly_one_wins_and_the_slug_leads_to_it()
+    {
+        var slug = Slug();
+
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            server.PostAsync("/v1/b2b/organizations", new { organization_name = $"Racer {i}", organization_slug = slug })));
+
+        var winner = Assert.Single(calls, c => c.Status == System.Net.HttpStatusCode.OK);
+        Assert.All(calls.Where(c => c != winner), c => c.AssertError(400, "organization_slug_already_used"));
+        Assert.Equal(winner.Json.GetProperty("organization").GetProperty("organization_id").GetString(),
+            (await server.GetAsync($"/v1/b2b/organizations/{slug}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
     }
 
     [Fact]
@@ -82,10 +97,22 @@ public sealed class OrganizationPartitionTests(ServerFixture server) : IClassFix
 
 /// <summary>
 /// A create or update that stops between its writes (they span partitions, so they cannot be one transaction) leaves
-/// nothing that resolves wrongly: at most a name pointer that leads nowhere and that the next writer wanting it takes over.
+/// nothing that resolves wrongly: at most a name pointer that leads nowhere and that the next writer wanting it takes
+/// over once the claim's lease has passed.
 /// </summary>
-public sealed class OrganizationCrashTests(FaultyStorageServerFixture server) : IClassFixture<FaultyStorageServerFixture>
+public sealed class OrganizationCrashTests(OrganizationCrashTests.FaultyFakeClockServer server) : IClassFixture<OrganizationCrashTests.FaultyFakeClockServer>
 {
+    public sealed class FaultyFakeClockServer : ServerFixture
+    {
+        protected override bool UseFakeClock => true;
+        public StorageFaults Faults { get; } = new();
+
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.AddSingleton(new TablePipelinePolicy(Faults, Azure.Core.HttpPipelinePosition.PerRetry));
+    }
+
+    private void AfterTheLease() => server.Clock!.Advance(OrganizationStore.NameClaimLease);
+
     private static string Slug() => "org-" + Guid.NewGuid().ToString("N")[..12];
 
     private async Task<ApiCall> CrashingAfterAsync(int writes, Func<Task<ApiCall>> call)
@@ -105,6 +132,9 @@ public sealed class OrganizationCrashTests(FaultyStorageServerFixture server) : 
 
         Assert.Contains(await server.AllRowsAsync(), r => r.EndsWith("/" + Keys.OrganizationName(slug)));
         (await server.GetAsync($"/v1/b2b/organizations/{slug}")).AssertError(404, "organization_not_found");
+        (await server.PostAsync("/v1/b2b/organizations", new { organization_name = "Soon", organization_slug = slug }))
+            .AssertError(400, "organization_slug_already_used"); // the claim may still be on its way: not yet
+        AfterTheLease();
         var id = await server.NewOrganizationAsync(slug);
         Assert.Equal(id, (await server.GetAsync($"/v1/b2b/organizations/{slug}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
     }
@@ -122,6 +152,7 @@ public sealed class OrganizationCrashTests(FaultyStorageServerFixture server) : 
         Assert.Equal(slug, (await server.GetAsync($"/v1/b2b/organizations/{id}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_slug").GetString());
         (await server.GetAsync($"/v1/b2b/organizations/{slug}")).AssertOk();
         (await server.GetAsync($"/v1/b2b/organizations/{renamed}")).AssertError(404, "organization_not_found");
+        AfterTheLease();
         var other = await server.NewOrganizationAsync(renamed);
         Assert.Equal(other, (await server.GetAsync($"/v1/b2b/organizations/{renamed}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
         (await server.PutAsync($"/v1/b2b/organizations/{id}", new { organization_slug = renamed })).AssertError(400, "organization_slug_already_used");
@@ -140,6 +171,7 @@ public sealed class OrganizationCrashTests(FaultyStorageServerFixture server) : 
         Assert.Contains(await server.AllRowsAsync(), r => r.EndsWith("/" + Keys.OrganizationName(slug)));
         (await server.GetAsync($"/v1/b2b/organizations/{renamed}")).AssertOk();
         (await server.GetAsync($"/v1/b2b/organizations/{slug}")).AssertError(404, "organization_not_found");
+        AfterTheLease();
         var other = await server.NewOrganizationAsync(slug);
         Assert.Equal(other, (await server.GetAsync($"/v1/b2b/organizations/{slug.ToUpperInvariant()}")).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString());
     }
