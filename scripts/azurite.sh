@@ -23,7 +23,7 @@ npm_install_if_needed() {
 
 azurite_ensure() {
   local services=(azurite --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT")
-  local wait_port=$AZURITE_PORT
+  local wait_port=$AZURITE_QUEUE_PORT # ours in both cases (a Table service may be someone else's)
   if _port_open "$AZURITE_PORT"; then
     if _port_open "$AZURITE_QUEUE_PORT"; then
       echo "Azurite: using the Table and Queue services already listening on 127.0.0.1:$AZURITE_PORT and :$AZURITE_QUEUE_PORT"
@@ -31,7 +31,6 @@ azurite_ensure() {
     fi
     echo "Azurite: a Table service listens on 127.0.0.1:$AZURITE_PORT; starting the Queue service beside it"
     services=(azurite-queue --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT")
-    wait_port=$AZURITE_QUEUE_PORT
   fi
   npm_install_if_needed || return 1
   local persistence=(--location "$_repo_root/.azurite")
