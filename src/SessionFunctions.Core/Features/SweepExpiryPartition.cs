@@ -13,8 +13,8 @@ namespace SessionFunctions.Core.Features;
 /// It reads the partition's index rows and groups them by the session partition they name. Each session partition is
 /// then read with one query, not one point read per session: the rows the index names (<c>RowKey eq …</c>, up to
 /// <see cref="KeysPerQuery"/> a query, the filter limit being 15 comparisons) and, when two or more are due, every
-/// session of that partition that has expired (<c>ExpiresAt le now</c> over the session rows), whichever index
-/// partition lists it. A row that has expired is deleted, conditionally on the ETag it was read with, in transactions of
+/// row of that partition that has expired (<c>ExpiresAt le now</c>: sessions of either layout, Idempotency-Key records;
+/// the service reads the whole partition to answer it), whichever index partition lists it. A row that has expired is deleted, conditionally on the ETag it was read with, in transactions of
 /// up to 100 per session partition, so a session extended after the read survives (its delete fails and it is
 /// re-read). A named row that has not expired was extended since it was indexed: it is re-indexed at its new expiry and
 /// kept. A named row that is missing was revoked or swept already. Last, the partition's index rows are deleted.
@@ -23,8 +23,8 @@ namespace SessionFunctions.Core.Features;
 /// </summary>
 public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sessions, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepExpiryPartition> log)
 {
-    /// <summary>Row keys named in one query: 15 comparisons at most, less the partition and the range of expired sessions.</summary>
-    internal const int KeysPerQuery = 11;
+    /// <summary>Row keys named in one query: 15 comparisons at most, less the partition and the expiry.</summary>
+    internal const int KeysPerQuery = 13;
 
     /// <summary>Reads of rows whose delete lost a race, before the sweep of this expiry partition gives up for now.</summary>
     private const int MaxRounds = 6;
@@ -44,7 +44,7 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
         await foreach (var entry in tables.Expiry.QueryAsync<ExpiryEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
             entries.Add(entry);
 
-        var groups = entries.GroupBy(e => e.SessionPartition ?? e.OrganizationId).ToList();
+        var groups = entries.GroupBy(e => e.Partition).ToList();
         var reports = new SweepReport[groups.Count];
         await Parallel.ForAsync(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
             async (i, token) => reports[i] = await SweepSessionPartitionAsync(groups[i].Key, [.. groups[i]], now, token));
@@ -72,7 +72,7 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
             foreach (var row in found.Where(r => r.ExpiresAt > now))
                 if (named.TryGetValue(row.RowKey, out var entry))
                 {
-                    await sessions.IndexExpiryAsync(entry.OrganizationId, row.RowKey, row.ExpiresAt, ct);
+                    await sessions.IndexExpiryAsync(entry.OrganizationId, partition, row.RowKey, row.ExpiresAt, ct);
                     extended++;
                 }
             var failed = await DeleteAsync([.. found.Where(r => r.ExpiresAt <= now)], deleted, oneByOne: round >= 3, ct);
@@ -95,14 +95,14 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
     }
 
     /// <summary>
-    /// <c>PartitionKey eq P and (RowKey eq k1 or … [or (session rows and ExpiresAt le now)])</c>. A single key is a point
-    /// lookup; the range of expired sessions is added once per partition, where it replaces two or more point reads.
+    /// <c>PartitionKey eq P and (RowKey eq k1 or … [or ExpiresAt le now])</c>. A single key is a point lookup; the
+    /// expired rows are asked for once per partition, where that replaces two or more point reads.
     /// </summary>
     private static string Filter(string partition, IEnumerable<string> rowKeys, DateTimeOffset now, bool expiredToo)
     {
         var terms = rowKeys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")).ToList();
         if (expiredToo)
-            terms.Add(TableClient.CreateQueryFilter($"(RowKey ge {Keys.SessionRangeStart} and RowKey lt {Keys.SessionRangeEnd} and ExpiresAt le {now})"));
+            terms.Add(TableClient.CreateQueryFilter($"ExpiresAt le {now}")); // rows without the property (members) never match
         return TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" + string.Join(" or ", terms) + ")";
     }
 

@@ -28,6 +28,8 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
             errors.Add("Sessions__OrganizationChangePoll must be between 00:00:00.1 and 00:01:00 (how long other instances may see an organization as it was before an update).");
         if (o.OrganizationCacheSize is < 100 or > 10_000_000)
             errors.Add("Sessions__OrganizationCacheSize must be between 100 and 10000000.");
+        if (o.MaxSessionsPerMember is < 1 or > 1000)
+            errors.Add($"Sessions__MaxSessionsPerMember must be between 1 and 1000 (a member's sessions; past it a new one deletes the oldest); got {o.MaxSessionsPerMember}.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

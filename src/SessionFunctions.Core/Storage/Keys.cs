@@ -33,11 +33,22 @@ internal static class Keys
     public static string Session(Guid session) => "session|" + session.ToString("N");
     /// <summary>The session row of a parsed member_session_id (its last 32 characters are the session key).</summary>
     public static string Session(string memberSessionId) => "session|" + memberSessionId[^32..];
-    /// <summary>The session key a session row key holds.</summary>
-    public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan("session|".Length), "N");
+    /// <summary>The session key a session row key (of either layout) holds: its last 32 characters.</summary>
+    public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan(sessionRowKey.Length - 32), "N");
+    /// <summary>Sessions of the first layout (<c>session|{key}</c>, in the organization's own partition).</summary>
     public const string SessionRangeStart = "session|", SessionRangeEnd = "session}";
     /// <summary>Idempotency-Key records: <c>idem|{HKDF of the key}</c> (see Features/IdempotencyKey).</summary>
     public const string IdempotencyRowPrefix = "idem|";
+
+    /// <summary>
+    /// A session stored next to its member (<c>member|{member}|session|{session}</c>, in the member's partition): the
+    /// member row sorts first, then its sessions, so one range read returns a member with its sessions.
+    /// </summary>
+    public static string MemberSession(Guid member, Guid session) => MemberSessionsStart(member) + session.ToString("N");
+    public static string MemberSessionsStart(Guid member) => Member(member) + "|session|";
+    public static string MemberSessionsEnd(Guid member) => Member(member) + "|session}";
+    /// <summary>True for a row key of a session stored next to its member.</summary>
+    public static bool IsMemberSession(string rowKey) => rowKey.StartsWith("member|", StringComparison.Ordinal) && rowKey.Contains("|session|", StringComparison.Ordinal);
 
     /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>
     public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
@@ -58,9 +69,13 @@ internal static class Keys
         value.Length is 12 or 14 && value.AsSpan(0, 12).ContainsAnyExceptInRange('0', '9') is false
         && (value.Length == 12 || value[12] == '-' && char.IsAsciiHexDigitLower(value[13]));
 
-    /// <summary>Rows of the members table that lapse and the sweep may delete once expired: sessions and Idempotency-Key records.</summary>
+    /// <summary>
+    /// Rows of the members table that lapse and the sweep may delete once expired: sessions of either layout and
+    /// Idempotency-Key records.
+    /// </summary>
     public static bool IsExpiringRow(string rowKey) =>
-        rowKey.StartsWith(SessionRangeStart, StringComparison.Ordinal) || rowKey.StartsWith(IdempotencyRowPrefix, StringComparison.Ordinal);
+        rowKey.StartsWith(SessionRangeStart, StringComparison.Ordinal) || IsMemberSession(rowKey)
+        || rowKey.StartsWith(IdempotencyRowPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// The index row of an expiring row of the members table: a session (keyed by its session key, as before) or an

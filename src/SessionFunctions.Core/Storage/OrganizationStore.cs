@@ -217,13 +217,15 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
         return row.HasValue ? row.Value : null;
     }
 
-    private static Organization Deserialize(OrganizationEntity row) => JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)!;
+    private static Organization Deserialize(OrganizationEntity row) =>
+        JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)! with { MemberShards = row.MemberShards };
 
     private static OrganizationEntity Row(Organization organization) => new()
     {
         PartitionKey = Keys.OrganizationPartition(organization.OrganizationId),
         RowKey = Keys.Organization(organization.OrganizationId),
         Payload = JsonSerializer.Serialize(organization, SessionJson.Options),
+        MemberShards = organization.MemberShards,
     };
 
     private static PointerEntity Pointer(string partition, string rowKey, string target, DateTimeOffset claimedAt) =>

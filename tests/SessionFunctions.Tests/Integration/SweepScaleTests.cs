@@ -43,7 +43,7 @@ public sealed class SweepScaleTests(FakeClockServerFixture server, ITestOutputHe
                 var expiresAt = s < ExpiredPerOrganization ? indexedAt : now.AddHours(2).AddSeconds(random.Next(600));
                 if (s >= ExpiredPerOrganization) survivors.Add($"{organizationId}/{row}");
                 sessions.Add(new SessionEntity { PartitionKey = organizationId, RowKey = row, MemberId = "member-test-x", ExpiresAt = expiresAt, StartedAt = now, LastAccessedAt = now, TokenHash = new byte[32] });
-                index.Add(SessionStore.ExpiryRow(organizationId, row, indexedAt));
+                index.Add(SessionStore.ExpiryRow(organizationId, organizationId, row, indexedAt)); // the first layout: sessions in the organization's partition
             }
         }
         await WriteAsync(members, sessions);
