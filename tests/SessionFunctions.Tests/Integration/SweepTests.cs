@@ -335,11 +335,11 @@ public sealed class SweepRaceTests(SweepRaceTests.WithHook server) : IClassFixtu
         }
         server.Clock!.Advance(TimeSpan.FromMinutes(7));
         var members = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
-        var row = "session|" + sessions[0].Json.GetProperty("member_session").GetProperty("member_session_id").GetString()![^32..];
+        var (partition, row) = (SessionRows.Partition(sessions[0]), SessionRows.RowKey(sessions[0]));
         server.BeforeNextMembersBatch = async () =>
         {
             // What a concurrent authenticate with session_duration_minutes does: a conditional replace with a later expiry.
-            var session = (await members.GetEntityAsync<Azure.Data.Tables.TableEntity>(organizationId, row)).Value;
+            var session = (await members.GetEntityAsync<Azure.Data.Tables.TableEntity>(partition, row)).Value;
             session["ExpiresAt"] = server.Clock.GetUtcNow().AddMinutes(30);
             await members.UpdateEntityAsync(session, session.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
         };
@@ -351,6 +351,6 @@ public sealed class SweepRaceTests(SweepRaceTests.WithHook server) : IClassFixtu
         (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = sessions[0].Str("session_token") })).AssertOk();
         foreach (var gone in sessions.Skip(1))
             (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = gone.Str("session_token") })).AssertError(404, "session_not_found");
-        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/" + Core.Storage.Keys.ExpiryBucket(server.Clock.GetUtcNow().AddMinutes(30))) && r.EndsWith(row[8..]));
+        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/" + Core.Storage.Keys.ExpiryBucket(server.Clock.GetUtcNow().AddMinutes(30))) && r.EndsWith(row));
     }
 }
