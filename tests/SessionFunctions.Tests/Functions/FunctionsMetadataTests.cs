@@ -105,6 +105,24 @@ public sealed partial class FunctionsMetadataTests
         Assert.NotNull(CrontabSchedule.TryParse(value, new CrontabSchedule.ParseOptions { IncludingSeconds = true }));
     }
 
+    [Fact]
+    public void The_sweep_timer_writes_its_plan_to_the_queue_that_triggers_the_partition_sweep_on_the_hosts_storage()
+    {
+        var timer = Assert.Single(Metadata, f => Bindings(f).Any(b => b.GetProperty("type").GetString() == "timerTrigger"));
+        var output = Assert.Single(Bindings(timer), b => b.GetProperty("type").GetString() == "queue");
+        Assert.Equal("Out", output.GetProperty("direction").GetString());
+        Assert.Equal(SweepFunction.Queue, output.GetProperty("queueName").GetString());
+
+        var trigger = Assert.Single(from f in Metadata from b in Bindings(f) where b.GetProperty("type").GetString() == "queueTrigger" select (Function: f, Binding: b));
+        Assert.Equal("SweepExpiryPartition", trigger.Function.GetProperty("name").GetString());
+        Assert.Equal(SweepFunction.Queue, trigger.Binding.GetProperty("queueName").GetString());
+        // No Connection named: both use AzureWebJobsStorage, the host's account (identity-based in Azure: infra/modules/app.bicep).
+        Assert.False(output.TryGetProperty("connection", out var c1) && c1.GetString() is { Length: > 0 });
+        Assert.False(trigger.Binding.TryGetProperty("connection", out var c2) && c2.GetString() is { Length: > 0 });
+        var bicep = File.ReadAllText(Path.Combine(Repository.Root, "infra", "modules", "storage.bicep"));
+        Assert.Contains($"name: '{SweepFunction.Queue}'", bicep);
+    }
+
     private static MethodInfo EntryPoint(string entryPoint)
     {
         var split = entryPoint.LastIndexOf('.');
