@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Model;
 
 namespace SessionFunctions.Api.Endpoints;
 
@@ -12,6 +13,9 @@ public sealed class CreateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public string? EmailJitProvisioning { get; set; }
+    public List<string>? EmailAllowedDomains { get; set; }
+    public List<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateOrganizationBody
@@ -21,6 +25,9 @@ public sealed class UpdateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public string? EmailJitProvisioning { get; set; }
+    public List<string>? EmailAllowedDomains { get; set; }
+    public List<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateMemberBody

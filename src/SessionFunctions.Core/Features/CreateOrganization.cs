@@ -9,11 +9,13 @@ using SessionFunctions.Core.UserInfo;
 namespace SessionFunctions.Core.Features;
 
 public sealed record CreateOrganizationCommand(
-    string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata);
+    string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata,
+    string? EmailJitProvisioning = null, IReadOnlyList<string>? EmailAllowedDomains = null,
+    IReadOnlyList<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments = null);
 
 /// <summary>
 /// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
-/// missing slug is made from the name.
+/// missing slug is made from the name. Email settings: <see cref="OrganizationSettings"/>.
 /// </summary>
 public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, IdFormat ids, TimeProvider time)
 {
@@ -23,6 +25,9 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
+        var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning) ?? JitProvisioning.NotAllowed;
+        var domains = OrganizationSettings.AllowedDomains(c.EmailAllowedDomains) ?? [];
+        var implicitRoles = OrganizationSettings.ImplicitRoles(c.RbacEmailImplicitRoleAssignments) ?? [];
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var organization = new Organization
@@ -33,6 +38,9 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             OrganizationExternalId = c.OrganizationExternalId,
             OrganizationLogoUrl = c.OrganizationLogoUrl ?? "",
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
+            EmailJitProvisioning = jit,
+            EmailAllowedDomains = domains,
+            RbacEmailImplicitRoleAssignments = implicitRoles,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -60,10 +60,12 @@ public sealed class MigrateSession(
     private async Task<SessionResult> MigrateAsync(
         MigrateCommand command, Organization organization, LegacyProvider provider, TimeSpan duration, JsonObject claims, IdempotencyClaim? claim, CancellationToken ct)
     {
-        var email = EmailAddress.Normalize((await userInfo.GetAsync(provider, command.SessionToken, ct)).Email);
+        var identity = await userInfo.GetAsync(provider, command.SessionToken, ct);
+        var email = EmailAddress.Normalize(identity.Email);
         var result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MigrateEmailNotAMember,
             (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)],
-            claim is null ? null : r => IdempotentRequests.Complete(claim, r)), ct);
+            claim is null ? null : r => IdempotentRequests.Complete(claim, r),
+            new FirstSight(identity.Email, identity.Name)), ct); // the provider vouched for the email (UserInfoClient checks email_verified)
         log.LogInformation("Migrated a session for member {MemberId} of {OrganizationId}.", result.Member.MemberId, organization.OrganizationId);
         return result;
     }

@@ -20,7 +20,7 @@ public sealed record Organization
     public string AuthMethods { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedAuthMethods { get; init; } = [];
     public string MfaPolicy { get; init; } = "OPTIONAL";
-    public IReadOnlyList<JsonObject> RbacEmailImplicitRoleAssignments { get; init; } = [];
+    public IReadOnlyList<EmailImplicitRoleAssignment> RbacEmailImplicitRoleAssignments { get; init; } = [];
     public string MfaMethods { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedMfaMethods { get; init; } = [];
     public string OauthTenantJitProvisioning { get; init; } = "NOT_ALLOWED";
@@ -32,4 +32,14 @@ public sealed record Organization
     public IReadOnlyList<JsonObject> CustomRoles { get; init; } = [];
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>Members whose email has <see cref="Domain"/> hold <see cref="RoleId"/> (Stytch's EmailImplicitRoleAssignment).</summary>
+public sealed record EmailImplicitRoleAssignment(string RoleId, string Domain);
+
+/// <summary>The values of <c>email_jit_provisioning</c>.</summary>
+public static class JitProvisioning
+{
+    public const string Restricted = "RESTRICTED";
+    public const string NotAllowed = "NOT_ALLOWED";
 }

@@ -17,7 +17,14 @@ public sealed class MemberStore(SessionTables tables)
 {
     private const int SessionDeletesInMemberTransaction = 90;
 
-    public async Task CreateAsync(Member member, string emailId, CancellationToken ct)
+    /// <summary>
+    /// Adds the member in one transaction (its id row, its email row, and its external-id pointer), so two creates of one
+    /// email make exactly one member: the loser's transaction fails whole (duplicate_member_email). A deleted member's
+    /// email may be reused by an explicit create (<paramref name="takeOverDeleted"/>): its email row is then taken over,
+    /// conditionally. Returns the member as its email row now stands, with that row's ETag (from the transaction's answer),
+    /// so a session can be written against it without reading it again.
+    /// </summary>
+    public async Task<StoredMember> CreateAsync(Member member, string emailId, CancellationToken ct, bool takeOverDeleted = true)
     {
         var (memberRow, emailRow) = Rows(member, emailId);
         var actions = new List<TableTransactionAction>
@@ -32,7 +39,7 @@ public sealed class MemberStore(SessionTables tables)
             }));
         try
         {
-            await tables.Members.SubmitTransactionAsync(actions, ct);
+            return Created(await tables.Members.SubmitTransactionAsync(actions, ct));
         }
         catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex == 2)
         {
@@ -41,13 +48,17 @@ public sealed class MemberStore(SessionTables tables)
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             // The email row exists. A deleted member's email may be reused: take its row over, conditionally.
+            if (!takeOverDeleted) throw new SessionException(ErrorTypes.DuplicateMemberEmail);
             var existing = await FindByEmailAsync(member.OrganizationId, EmailAddress.Normalize(member.EmailAddress), ct);
             if (existing is null || existing.Member.Status != MemberStatus.Deleted)
                 throw new SessionException(ErrorTypes.DuplicateMemberEmail);
             actions[1] = new(TableTransactionActionType.UpdateReplace, emailRow, existing.ETag);
-            try { await tables.Members.SubmitTransactionAsync(actions, ct); }
+            try { return Created(await tables.Members.SubmitTransactionAsync(actions, ct)); }
             catch (TableTransactionFailedException) { throw new SessionException(ErrorTypes.DuplicateMemberEmail); }
         }
+
+        StoredMember Created(Response<IReadOnlyList<Response>> answer) =>
+            new(member, emailId, answer.Value.Count > 1 && answer.Value[1].Headers.ETag is { } etag ? etag : default);
     }
 
     /// <summary>
