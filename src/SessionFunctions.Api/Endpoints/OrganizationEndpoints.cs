@@ -26,6 +26,12 @@ internal static class OrganizationEndpoints
         return new OrganizationResponse(r.RequestId, organization);
     }
 
+    public static async Task<object> Delete(ApiRequest r) =>
+        new DeleteOrganizationResponse(r.RequestId, await r.Service<DeleteOrganization>().RunAsync(r.Route("organization_id"), r.Aborted));
+
     public static async Task<object> Get(ApiRequest r) =>
         new OrganizationResponse(r.RequestId, await r.Service<OrganizationStore>().GetAsync(r.Route("organization_id"), r.Aborted));
 }
+
+/// <summary>Stytch's organization DeleteResponse.</summary>
+public sealed record DeleteOrganizationResponse(string RequestId, string OrganizationId, int StatusCode = 200);

@@ -12,13 +12,16 @@ internal sealed record LiveSession(SessionEntity Row, Member Member);
 /// Reads a session together with its member, and lets it through only when every part of it holds: the row exists,
 /// the caller's proof matches it, it has not expired, and its member exists and is not deleted. Anything else is
 /// session_not_found, exactly as for a revoked session, so a session row left behind by an interrupted member deletion
-/// grants nothing. When the proof names the member (a token's selector, a JWT's <c>sub</c>) the two rows are read with
+/// grants nothing; so is any session of a deleted organization. When the proof names the member (a token's selector, a JWT's <c>sub</c>) the two rows are read with
 /// two concurrent point reads: one round trip of latency.
 /// </summary>
-public sealed class LiveSessions(SessionStore sessions, MemberStore members, IdFormat ids)
+public sealed class LiveSessions(SessionStore sessions, MemberStore members, OrganizationStore organizations, IdFormat ids)
 {
     internal async Task<LiveSession> ReadAsync(SessionAddress address, DateTimeOffset now, CancellationToken ct)
     {
+        // A deleted organization's sessions are refused from the moment it is marked deleted (from cache: no table call
+        // while the organization is cached).
+        if (await organizations.FindAsync(address.OrganizationId, ct) is null) throw new SessionException(ErrorTypes.SessionNotFound);
         SessionEntity? row;
         StoredMember? member;
         if (address.MemberId is { } claimed)

@@ -18,6 +18,8 @@ internal abstract class TableRow : ITableEntity
 internal sealed class OrganizationEntity : TableRow
 {
     public string Payload { get; set; } = "";
+    /// <summary>Set by organization delete, first of all its writes: from then on the organization is not found.</summary>
+    public bool Deleted { get; set; }
 }
 
 /// <summary>An index row that names another row: slug or external id to organization, external id to member.</summary>

@@ -138,6 +138,27 @@ public sealed class MemberStore(SessionTables tables)
         await SessionStore.DeleteAllAsync(tables.Members, sessions.Skip(SessionDeletesInMemberTransaction), ct);
     }
 
+    /// <summary>
+    /// Deletes every row an organization has in the members table (members, their email and external-id rows, sessions,
+    /// Idempotency-Key records) from each of its partitions (<see cref="Keys.OrganizationPartitions"/>), several
+    /// partitions at once, in transactions of up to 100 rows. Returns how many rows it deleted.
+    /// </summary>
+    internal async Task<int> DeleteOrganizationRowsAsync(string organizationId, CancellationToken ct)
+    {
+        var deleted = 0;
+        await Parallel.ForEachAsync(Keys.OrganizationPartitions(organizationId), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+            // Collect first, then delete: deleting while paging would move the continuation under the query.
+            var rows = new List<ITableEntity>();
+            await foreach (var row in tables.Members.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: token))
+                rows.Add(row);
+            await SessionStore.DeleteAllAsync(tables.Members, rows, token);
+            Interlocked.Add(ref deleted, rows.Count);
+        });
+        return deleted;
+    }
+
     private async Task<StoredMember?> ReadAsync(string organizationId, string rowKey, CancellationToken ct)
     {
         var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(organizationId, rowKey, cancellationToken: ct);

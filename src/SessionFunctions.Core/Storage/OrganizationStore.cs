@@ -52,11 +52,65 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
     }
 
     /// <summary>The stored organization with its row's ETag, for a conditional update; never from cache.</summary>
-    internal async Task<(Organization Organization, ETag ETag)?> ReadForUpdateAsync(string organizationId, CancellationToken ct)
+    internal async Task<(Organization Organization, ETag ETag)?> ReadForUpdateAsync(string organizationId, CancellationToken ct) =>
+        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? (Parse(row), row.ETag) : null;
+
+    /// <summary>
+    /// <c>DELETE</c>'s first write: marks the organization deleted with one conditional write of its row, so from that
+    /// moment it is not found (no session of it authenticates, lists or revokes, no member is created in it), whatever
+    /// of its rows are left. This instance's cache forgets it at once; other instances within
+    /// <c>Sessions__OrganizationCacheDuration</c>. Finds it by id, slug or external id even when a deletion was
+    /// interrupted (the row stays as a tombstone, so a repeated DELETE by id can always finish); null when nothing is
+    /// named so. Returns the organization as it was.
+    /// </summary>
+    public async Task<Organization?> DeleteAsync(string identifier, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(identifier) || identifier.Length > 256) return null;
+        var organizationId = ids.TryParseOrganization(identifier, out _)
+            ? identifier
+            : (await tables.Organizations.GetEntityIfExistsAsync<PointerEntity>(Keys.OrganizationsPartition, Keys.OrganizationName(identifier), cancellationToken: ct)) is { HasValue: true } p
+                ? p.Value!.Target : null;
+        if (organizationId is null || await ReadRowAsync(organizationId, ct) is not { } row) return null;
+        var organization = Parse(row);
+        if (!row.Deleted)
+        {
+            row.Deleted = true;
+            try { await tables.Organizations.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct); }
+            catch (RequestFailedException e) when (e.Status is 412 or 404) { throw new RowChangedException(e); }
+        }
+        Forget(organization);
+        return organization;
+    }
+
+    /// <summary>
+    /// The last step of a deletion: removes the organization's name index rows (each only while it still names this
+    /// organization), so its slug and external id are free for a new organization.
+    /// </summary>
+    internal async Task DeleteNamesAsync(Organization organization, CancellationToken ct)
+    {
+        foreach (var (_, rowKey) in Names(organization))
+        {
+            var pointer = await tables.Organizations.GetEntityIfExistsAsync<PointerEntity>(Keys.OrganizationsPartition, rowKey, cancellationToken: ct);
+            if (pointer.HasValue && pointer.Value!.Target == organization.OrganizationId)
+                await tables.Organizations.DeleteEntityAsync(Keys.OrganizationsPartition, rowKey, pointer.Value.ETag, ct);
+        }
+        Forget(organization);
+    }
+
+    private void Forget(Organization organization)
+    {
+        cache.Remove(CacheKey(organization.OrganizationId));
+        foreach (var name in new[] { organization.OrganizationSlug, organization.OrganizationExternalId })
+            if (name is not null) cache.Remove(CacheKey(name));
+    }
+
+    private async Task<OrganizationEntity?> ReadRowAsync(string organizationId, CancellationToken ct)
     {
         var row = await tables.Organizations.GetEntityIfExistsAsync<OrganizationEntity>(Keys.OrganizationsPartition, Keys.Organization(organizationId), cancellationToken: ct);
-        return row.HasValue ? (JsonSerializer.Deserialize<Organization>(row.Value!.Payload, SessionJson.Options)!, row.Value.ETag) : null;
+        return row.HasValue ? row.Value : null;
     }
+
+    private static Organization Parse(OrganizationEntity row) => JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)!;
 
     /// <summary>
     /// Replaces the organization (if its row still has <paramref name="etag"/>) and moves its name index rows, in one
@@ -91,8 +145,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
         {
             throw new RowChangedException(e);
         }
-        foreach (var name in new[] { before.OrganizationSlug, before.OrganizationExternalId })
-            if (name is not null) cache.Remove(CacheKey(name));
+        Forget(before);
         Remember(after.OrganizationId, after);
     }
 
@@ -132,11 +185,9 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
         return pointer.HasValue ? await ReadAsync(pointer.Value!.Target, ct) : null;
     }
 
-    private async Task<Organization?> ReadAsync(string organizationId, CancellationToken ct)
-    {
-        var row = await tables.Organizations.GetEntityIfExistsAsync<OrganizationEntity>(Keys.OrganizationsPartition, Keys.Organization(organizationId), cancellationToken: ct);
-        return row.HasValue ? JsonSerializer.Deserialize<Organization>(row.Value!.Payload, SessionJson.Options) : null;
-    }
+    /// <summary>The organization, or null when there is none or it is deleted.</summary>
+    private async Task<Organization?> ReadAsync(string organizationId, CancellationToken ct) =>
+        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? Parse(row) : null;
 
     private void Remember(string identifier, Organization organization)
     {
