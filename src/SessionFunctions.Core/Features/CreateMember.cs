@@ -41,6 +41,13 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
     /// </summary>
     internal async Task<StoredMember> CreateAsync(Organization organization, CheckedMember draft, bool emailVerified, bool takeOverDeleted, CancellationToken ct)
     {
+        var (member, emailId) = Build(organization, draft, emailVerified);
+        return await members.CreateAsync(member, emailId, ct, takeOverDeleted);
+    }
+
+    /// <summary>A new member of <paramref name="organization"/> from checked fields, with a new member id and email id.</summary>
+    internal (Member Member, string EmailId) Build(Organization organization, CheckedMember draft, bool emailVerified)
+    {
         var c = draft.Command;
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var member = new Member
@@ -60,7 +67,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
             CreatedAt = now,
             UpdatedAt = now,
         };
-        return await members.CreateAsync(member, ids.NewEmailId(), ct, takeOverDeleted);
+        return (member, ids.NewEmailId());
     }
 
     /// <summary>The member's roles: <c>stytch_member</c> (implicit) and the given ones, each directly assigned.</summary>

@@ -21,6 +21,14 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
+        var organization = Check(c);
+        await organizations.CreateAsync(organization, ct);
+        return organization;
+    }
+
+    /// <summary>Every rule of an organization's fields (what needs no storage), and the organization they make.</summary>
+    internal Organization Check(CreateOrganizationCommand c)
+    {
         var name = OrganizationNames.Name(c.OrganizationName);
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
@@ -30,7 +38,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         var implicitRoles = OrganizationSettings.ImplicitRoles(c.RbacEmailImplicitRoleAssignments) ?? [];
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
-        var organization = new Organization
+        return new Organization
         {
             OrganizationId = ids.Organization(Guid.NewGuid()),
             OrganizationName = name,
@@ -44,8 +52,6 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await organizations.CreateAsync(organization, ct);
-        return organization;
     }
 
     /// <summary>"Acme, Inc." becomes "acme-inc": each run of other characters becomes one hyphen.</summary>

@@ -26,17 +26,8 @@ public sealed class MemberStore(SessionTables tables)
     /// </summary>
     public async Task<StoredMember> CreateAsync(Member member, string emailId, CancellationToken ct, bool takeOverDeleted = true)
     {
-        var (memberRow, emailRow) = Rows(member, emailId);
-        var actions = new List<TableTransactionAction>
-        {
-            new(TableTransactionActionType.Add, memberRow),
-            new(TableTransactionActionType.Add, emailRow),
-        };
-        if (member.ExternalId is { } externalId)
-            actions.Add(new(TableTransactionActionType.Add, new PointerEntity
-            {
-                PartitionKey = member.OrganizationId, RowKey = Keys.MemberExternalId(externalId), Target = member.MemberId,
-            }));
+        var actions = Additions(member, emailId);
+        var emailRow = (ITableEntity)actions[1].Entity;
         try
         {
             return Created(await tables.Members.SubmitTransactionAsync(actions, ct));
@@ -60,6 +51,32 @@ public sealed class MemberStore(SessionTables tables)
         StoredMember Created(Response<IReadOnlyList<Response>> answer) =>
             new(member, emailId, answer.Value.Count > 1 && answer.Value[1].Headers.ETag is { } etag ? etag : default);
     }
+
+    /// <summary>The rows that add one member: its id row, its email row, and its external-id pointer when it has one.</summary>
+    internal static List<TableTransactionAction> Additions(Member member, string emailId)
+    {
+        var (memberRow, emailRow) = Rows(member, emailId);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, memberRow),
+            new(TableTransactionActionType.Add, emailRow),
+        };
+        if (member.ExternalId is { } externalId)
+            actions.Add(new(TableTransactionActionType.Add, new PointerEntity
+            {
+                PartitionKey = memberRow.PartitionKey, RowKey = Keys.MemberExternalId(externalId), Target = member.MemberId,
+            }));
+        return actions;
+    }
+
+    /// <summary>
+    /// Adds several members of one partition in one transaction (at most 100 rows: <see cref="Additions"/> of each), all
+    /// or none: the directory import's fast path. Any clash (an email or external id already there, the same email twice
+    /// in the batch) fails the whole transaction, and the caller adds those members one by one with
+    /// <see cref="CreateAsync"/>, which reports each clash as the API does.
+    /// </summary>
+    internal async Task AddAllAsync(IReadOnlyList<TableTransactionAction> additions, CancellationToken ct) =>
+        await tables.Members.SubmitTransactionAsync(additions, ct);
 
     /// <summary>
     /// Rewrites both member rows, conditional on the ETags they were read with, and moves the external-id pointer when it
