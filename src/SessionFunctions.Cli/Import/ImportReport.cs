@@ -44,7 +44,7 @@ public sealed class ImportReport(TextWriter output, TextWriter errors, bool dryR
     private string Line(double fraction)
     {
         var left = fraction > 0.001 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - fraction) / fraction) : (TimeSpan?)null;
-        return $"{Read} rows, {Rate():0} rows/s, created {Created}, already there {AlreadyThere}, bad {Bad}, {fraction:P0} of the file" +
+        return $"{Read} rows, {Rate():0} rows/s, created {Created}, already there {AlreadyThere}, bad {Bad}, {fraction * 100:0}% of the file" +
             (left is { } l ? $", about {l:hh\\:mm\\:ss} left" : "");
     }
 
