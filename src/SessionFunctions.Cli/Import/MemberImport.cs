@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Azure.Data.Tables;
+using SessionFunctions.Api.Endpoints;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Features;
 using SessionFunctions.Core.Json;
@@ -9,20 +10,6 @@ using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
 
 namespace SessionFunctions.Cli.Import;
-
-/// <summary>A member row with Stytch's field names.</summary>
-internal sealed class MemberRecord
-{
-    public string? OrganizationId { get; set; }
-    public string? EmailAddress { get; set; }
-    public string? Name { get; set; }
-    public List<string>? Roles { get; set; }
-    public string? ExternalId { get; set; }
-    public JsonObject? TrustedMetadata { get; set; }
-    public JsonObject? UntrustedMetadata { get; set; }
-    public bool? CreateMemberAsPending { get; set; }
-    public bool? IsBreakglass { get; set; }
-}
 
 /// <summary>
 /// <c>import members FILE [--organization ID]</c>. Each row goes through the API's own rules and member-building code
@@ -89,8 +76,10 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
         if (row.Fields is not { } fields) { report.RowBad(row.Line, row.Error ?? "unreadable"); return null; }
         try
         {
-            var record = fields.Deserialize<MemberRecord>(SessionJson.Options)!;
-            var organizationId = record.OrganizationId ?? organization;
+            // A row is the API's create request plus the organization it goes to.
+            var organizationId = fields.TryGetPropertyValue("organization_id", out var named) ? named?.GetValue<string>() : organization;
+            fields.Remove("organization_id");
+            var record = fields.Deserialize<CreateMemberBody>(SessionJson.Options)!;
             if (string.IsNullOrEmpty(organizationId)) { report.RowBad(row.Line, "no organization_id (give the column or --organization)"); return null; }
             if (string.IsNullOrEmpty(record.EmailAddress)) { report.RowBad(row.Line, "email_address is missing"); return null; }
             var draft = creator.Check(new CreateMemberCommand(organizationId, record.EmailAddress, record.Name, record.Roles, record.ExternalId,
@@ -101,6 +90,7 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
         }
         catch (SessionException e) { report.RowBad(row.Line, $"{e.Type.Value}: {e.Message}"); }
         catch (JsonException e) { report.RowBad(row.Line, "a field has the wrong type: " + e.Path); }
+        catch (InvalidOperationException) { report.RowBad(row.Line, "organization_id must be a string"); }
         return null;
     }
 

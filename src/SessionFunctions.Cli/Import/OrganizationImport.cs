@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SessionFunctions.Api.Endpoints;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Features;
 using SessionFunctions.Core.Identity;
@@ -8,19 +9,6 @@ using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
 
 namespace SessionFunctions.Cli.Import;
-
-/// <summary>An organization row with Stytch's field names.</summary>
-internal sealed class OrganizationRecord
-{
-    public string? OrganizationName { get; set; }
-    public string? OrganizationSlug { get; set; }
-    public string? OrganizationExternalId { get; set; }
-    public string? OrganizationLogoUrl { get; set; }
-    public JsonObject? TrustedMetadata { get; set; }
-    public string? EmailJitProvisioning { get; set; }
-    public List<string>? EmailAllowedDomains { get; set; }
-    public List<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments { get; set; }
-}
 
 /// <summary>
 /// <c>import organizations FILE</c>: each row through the API's own use case (<see cref="CreateOrganization"/>: one
@@ -38,7 +26,7 @@ public sealed class OrganizationImport(CreateOrganization create, OrganizationSt
             if (row.Fields is not { } fields) { report.RowBad(row.Line, row.Error ?? "unreadable"); return; }
             try
             {
-                var r = fields.Deserialize<OrganizationRecord>(SessionJson.Options)!;
+                var r = fields.Deserialize<CreateOrganizationBody>(SessionJson.Options)!;
                 if (string.IsNullOrWhiteSpace(r.OrganizationName)) { report.RowBad(row.Line, "organization_name is missing"); return; }
                 var command = new CreateOrganizationCommand(r.OrganizationName, r.OrganizationSlug, r.OrganizationExternalId, r.OrganizationLogoUrl,
                     r.TrustedMetadata, r.EmailJitProvisioning, r.EmailAllowedDomains, r.RbacEmailImplicitRoleAssignments);
@@ -58,7 +46,7 @@ public sealed class OrganizationImport(CreateOrganization create, OrganizationSt
     /// <summary>The organization its slug names has the row's name (and external id, if the row gives one).</summary>
     private async Task<bool> AlreadyThereAsync(JsonObject fields, CancellationToken ct)
     {
-        var r = fields.Deserialize<OrganizationRecord>(SessionJson.Options)!;
+        var r = fields.Deserialize<CreateOrganizationBody>(SessionJson.Options)!;
         var slug = r.OrganizationSlug ?? CreateOrganization.SlugFrom(r.OrganizationName!.Trim());
         return await organizations.FindAsync(slug, ct) is { } existing
             && existing.OrganizationName == r.OrganizationName!.Trim()
