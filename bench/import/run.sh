@@ -53,7 +53,7 @@ http_round() { # http_round N FIRST
   before_server=$(cpu_ms $SERVER_PID)
   /usr/bin/time -f '%U %S' -o "$BENCH_TMP/client-time" python3 bench/import/http_create.py "$API_URL" "$PROJECT" "$SECRET" bench-http "$2" "$HTTP_ROWS" >"$BENCH_TMP/http-seconds"
   seconds=$(cat "$BENCH_TMP/http-seconds")
-  client_cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$BENCH_TMP/client-time")
+  client_cpu=$(tail -1 "$BENCH_TMP/client-time" | awk '{printf "%d", ($1 + $2) * 1000}')
   echo "http round $1: $HTTP_ROWS rows in $seconds s; cpu ms: server $(( $(cpu_ms $SERVER_PID) - before_server )), client $client_cpu; loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
 }
 
@@ -62,7 +62,7 @@ http_round 1 0
 START=$(date +%s.%N)
 /usr/bin/time -f '%U %S %M' -o "$BENCH_TMP/import-time" dotnet "$CLI" import members "$BENCH_TMP/members.jsonl" >"$RESULTS/import.txt" 2>&1 || true
 END=$(date +%s.%N)
-read -r U S M <"$BENCH_TMP/import-time"
+read -r U S M < <(tail -1 "$BENCH_TMP/import-time")
 echo "import: $MEMBERS rows in $(python3 -c "print(f'{$END-$START:.3f}')") s; cpu ms: import $(python3 -c "print(int(($U+$S)*1000))"); peak RSS $((M / 1024)) MiB; loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
 tail -1 "$RESULTS/import.txt" | tee -a "$RESULTS/results.txt"
 http_round 2 "$HTTP_ROWS"

@@ -24,9 +24,20 @@ public sealed class ImportRows(string path, ImportFormat format)
     private static readonly HashSet<string> JsonFields = ["trusted_metadata", "untrusted_metadata", "rbac_email_implicit_role_assignments"];
     private static readonly HashSet<string> BooleanFields = ["create_member_as_pending", "is_breakglass"];
     private FileStream? _stream;
+    private volatile bool _finished;
 
-    public long Length => new FileInfo(path).Length;
-    public long Position => _stream is { } s ? Math.Min(s.Position, s.Length) : 0;
+    public long Length { get; } = new FileInfo(path).Length;
+
+    /// <summary>How far the reader is into the file (read from another thread by the progress display).</summary>
+    public long Position
+    {
+        get
+        {
+            if (_finished) return Length;
+            try { return _stream is { } s ? Math.Min(s.Position, Length) : 0; }
+            catch (ObjectDisposedException) { return Length; }
+        }
+    }
 
     public static ImportFormat Detect(string path, string? format) => format?.ToLowerInvariant() switch
     {
@@ -45,6 +56,7 @@ public sealed class ImportRows(string path, ImportFormat format)
         var rows = format == ImportFormat.Csv ? ReadCsvAsync(reader, ct) : ReadJsonLinesAsync(reader, ct);
         await foreach (var row in rows)
             yield return format == ImportFormat.Auth0 && row.Fields is { } fields ? row with { Fields = FromAuth0(fields) } : row;
+        _finished = true;
     }
 
     private static async IAsyncEnumerable<ImportRow> ReadJsonLinesAsync(StreamReader reader, [EnumeratorCancellation] CancellationToken ct)

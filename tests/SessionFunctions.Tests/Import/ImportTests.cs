@@ -166,7 +166,7 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
 
         var run = await ImportAsync("members", path, "--organization", organization);
 
-        Assert.True(run.ExitCode == 0 && run.Output.Contains($"created {Members - before}, already there {before}, bad 0"), $"{before} before: {run.Output}{run.Errors}");
+        Assert.True(run.ExitCode == 0 && run.Output.Contains($"created {Members - before}, already there {before}, bad 0"), $"{before} before: {run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]} {run.Errors}");
         Assert.Equal(Members, await CountAsync(organization, "member|"));
         Assert.Equal(Members, await CountAsync(organization, "email|"));
     }
