@@ -40,7 +40,7 @@ public sealed class AuthenticateSession(
             var session = SessionRecords.ToMemberSession(row, address.MemberSessionId, organization, member);
             var jwt = await jwts.IssueAsync(session, now, ct);
             await sessions.ReplaceAsync(row, ct);
-            return new SessionResult(ImplicitRoles.Apply(organization, member), organization, session, address.Token ?? "", jwt);
+            return new SessionResult(member, organization, session, address.Token ?? "", jwt);
         }, ct);
     }
 }

@@ -21,7 +21,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         var draft = Check(c);
         var organization = await organizations.GetAsync(c.OrganizationId, ct);
         var stored = await CreateAsync(organization, draft, emailVerified: false, takeOverDeleted: true, ct);
-        return (ImplicitRoles.Apply(organization, stored.Member), organization);
+        return (stored.Member, organization);
     }
 
     /// <summary>Every rule of a member's fields, checked before anything is read; the command with its roles checked.</summary>

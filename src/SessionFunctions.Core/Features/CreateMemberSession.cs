@@ -66,12 +66,12 @@ public sealed class CreateMemberSession(
                     AuthenticationFactors = request.Factors(stored, now),
                     OrganizationId = organization.OrganizationId,
                     OrganizationSlug = organization.OrganizationSlug,
-                    Roles = ImplicitRoles.Apply(organization, member).RoleIds(),
+                    Roles = member.RoleIds(),
                     CustomClaims = request.CustomClaims,
                 };
                 var jwt = await jwts.IssueAsync(session, now, ct);
                 var token = SessionToken.Create(organizationKey, ids.MemberKey(member.MemberId), sessionKey);
-                var result = new SessionResult(ImplicitRoles.Apply(organization, member), organization, session, token, jwt);
+                var result = new SessionResult(member, organization, session, token, jwt);
 
                 var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
                 await indexing; // the session is written only once its expiry is indexed

@@ -11,15 +11,7 @@ namespace SessionFunctions.Core.Features;
 /// </summary>
 public sealed class GetMember(OrganizationStore organizations, MemberStore members, IdFormat ids)
 {
-    /// <summary>The member as shown: with the roles its email domain grants (<see cref="ImplicitRoles"/>).</summary>
     public async Task<(StoredMember Member, Organization Organization)> RunAsync(string organizationId, string? memberId, string? emailAddress, CancellationToken ct)
-    {
-        var (stored, organization) = await ReadAsync(organizationId, memberId, emailAddress, ct);
-        return (stored with { Member = ImplicitRoles.Apply(organization, stored.Member) }, organization);
-    }
-
-    /// <summary>The member as stored (for a write), unless it is deleted.</summary>
-    internal async Task<(StoredMember Member, Organization Organization)> ReadAsync(string organizationId, string? memberId, string? emailAddress, CancellationToken ct)
     {
         var found = await FindAsync(organizationId, memberId, emailAddress, ct);
         return found.Member.Member.Status == MemberStatus.Deleted ? throw new SessionException(ErrorTypes.MemberNotFound) : found;

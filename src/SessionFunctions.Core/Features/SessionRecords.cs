@@ -32,7 +32,7 @@ internal static class SessionRecords
         AuthenticationFactors = JsonSerializer.Deserialize<List<AuthenticationFactor>>(e.Factors, SessionJson.Options)!,
         OrganizationId = organization.OrganizationId,
         OrganizationSlug = organization.OrganizationSlug,
-        Roles = ImplicitRoles.Apply(organization, member).RoleIds(),
+        Roles = member.RoleIds(),
         CustomClaims = CustomClaims.Parse(e.CustomClaims),
     };
 

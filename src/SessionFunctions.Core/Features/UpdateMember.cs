@@ -31,7 +31,7 @@ public sealed class UpdateMember(GetMember get, MemberStore members, IdFormat id
 
         return await Conflicts.RetryAsync(async _ =>
         {
-            var (byId, organization) = await get.ReadAsync(c.OrganizationId, c.MemberId, null, ct);
+            var (byId, organization) = await get.RunAsync(c.OrganizationId, c.MemberId, null, ct);
             var before = byId.Member;
             var after = before with
             {
@@ -43,12 +43,12 @@ public sealed class UpdateMember(GetMember get, MemberStore members, IdFormat id
                 UntrustedMetadata = c.UntrustedMetadata ?? before.UntrustedMetadata,
                 IsBreakglass = c.IsBreakglass ?? before.IsBreakglass,
             };
-            if (Same(before, after)) return (ImplicitRoles.Apply(organization, before), organization);
+            if (Same(before, after)) return (before, organization);
             after = after with { UpdatedAt = SessionRecords.Truncate(time.GetUtcNow()) };
             var byEmail = await members.FindByEmailAsync(organization.OrganizationId, EmailAddress.Normalize(before.EmailAddress), ct);
             if (byEmail is null || byEmail.Member.MemberId != before.MemberId) throw new SessionException(ErrorTypes.MemberNotFound);
             await members.UpdateAsync(byId, byEmail, after, ct);
-            return (ImplicitRoles.Apply(organization, after), organization);
+            return (after, organization);
         }, ct);
     }
 

@@ -36,7 +36,7 @@ public sealed record Member
 
 public sealed record MemberRole(string RoleId, IReadOnlyList<MemberRoleSource> Sources);
 
-public sealed record MemberRoleSource(string Type, JsonObject? Details = null);
+public sealed record MemberRoleSource(string Type);
 
 public static class MemberStatus
 {
