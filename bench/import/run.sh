@@ -48,22 +48,24 @@ PY
 CLI="$OUT/bin/SessionFunctions.Cli/release/SessionFunctions.Cli.dll"
 dotnet "$CLI" import organizations "$BENCH_TMP/organizations.jsonl" | tee "$RESULTS/organizations.txt"
 
+AZ_PID=${BENCH_AZURITE_PID:-}
+azurite_cpu() { if [ -n "$AZ_PID" ]; then cpu_ms "$AZ_PID"; else echo 0; fi; }
 http_round() { # http_round N FIRST
-  local before_server before_client seconds client_cpu
-  before_server=$(cpu_ms $SERVER_PID)
+  local before_server before_client seconds client_cpu before_azurite
+  before_server=$(cpu_ms $SERVER_PID); before_azurite=$(azurite_cpu)
   /usr/bin/time -f '%U %S' -o "$BENCH_TMP/client-time" python3 bench/import/http_create.py "$API_URL" "$PROJECT" "$SECRET" bench-http "$2" "$HTTP_ROWS" >"$BENCH_TMP/http-seconds"
   seconds=$(cat "$BENCH_TMP/http-seconds")
   client_cpu=$(tail -1 "$BENCH_TMP/client-time" | awk '{printf "%d", ($1 + $2) * 1000}')
-  echo "http round $1: $HTTP_ROWS rows in $seconds s; cpu ms: server $(( $(cpu_ms $SERVER_PID) - before_server )), client $client_cpu; loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
+  echo "http round $1: $HTTP_ROWS rows in $seconds s; cpu ms: server $(( $(cpu_ms $SERVER_PID) - before_server )), client $client_cpu, azurite $(( $(azurite_cpu) - before_azurite )); loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
 }
 
 : >"$RESULTS/results.txt"
 http_round 1 0
-START=$(date +%s.%N)
+START=$(date +%s.%N); BEFORE_AZURITE=$(azurite_cpu)
 /usr/bin/time -f '%U %S %M' -o "$BENCH_TMP/import-time" dotnet "$CLI" import members "$BENCH_TMP/members.jsonl" >"$RESULTS/import.txt" 2>&1 || true
 END=$(date +%s.%N)
 read -r U S M < <(tail -1 "$BENCH_TMP/import-time")
-echo "import: $MEMBERS rows in $(python3 -c "print(f'{$END-$START:.3f}')") s; cpu ms: import $(python3 -c "print(int(($U+$S)*1000))"); peak RSS $((M / 1024)) MiB; loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
+echo "import: $MEMBERS rows in $(python3 -c "print(f'{$END-$START:.3f}')") s; cpu ms: import $(python3 -c "print(int(($U+$S)*1000))"), azurite $(( $(azurite_cpu) - BEFORE_AZURITE )); peak RSS $((M / 1024)) MiB; loadavg $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS/results.txt"
 tail -1 "$RESULTS/import.txt" | tee -a "$RESULTS/results.txt"
 http_round 2 "$HTTP_ROWS"
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
@@ -71,13 +73,14 @@ echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
 python3 - "$RESULTS/results.txt" <<'PY' | tee -a "$RESULTS/results.txt"
 import re, sys
 text = open(sys.argv[1]).read()
-http = [(int(n), float(s), int(a), int(b)) for n, s, a, b in re.findall(r"http round \d+: (\d+) rows in ([\d.]+) s; cpu ms: server (\d+), client (\d+)", text)]
-rows, seconds, cpu = re.search(r"import: (\d+) rows in ([\d.]+) s; cpu ms: import (\d+)", text).groups()
-rows, seconds, cpu = int(rows), float(seconds), int(cpu)
-http_rows = sum(h[0] for h in http); http_seconds = sum(h[1] for h in http); http_cpu = sum(h[2] + h[3] for h in http)
-print(f"per row: HTTP {1000 * http_seconds / http_rows:.2f} ms wall, {http_cpu / http_rows:.2f} ms CPU (server + client); "
-      f"import {1000 * seconds / rows:.3f} ms wall, {cpu / rows:.3f} ms CPU")
-print(f"import is {(http_seconds / http_rows) / (seconds / rows):.1f}x faster by wall time, {(http_cpu / http_rows) / (cpu / rows):.1f}x by CPU of our processes"
+http = [(int(n), float(s), int(a), int(b), int(z)) for n, s, a, b, z in re.findall(r"http round \d+: (\d+) rows in ([\d.]+) s; cpu ms: server (\d+), client (\d+), azurite (\d+)", text)]
+rows, seconds, cpu, az = re.search(r"import: (\d+) rows in ([\d.]+) s; cpu ms: import (\d+), azurite (\d+)", text).groups()
+rows, seconds, cpu, az = int(rows), float(seconds), int(cpu), int(az)
+http_rows = sum(h[0] for h in http); http_seconds = sum(h[1] for h in http); http_cpu = sum(h[2] + h[3] for h in http); http_az = sum(h[4] for h in http)
+print(f"per row: HTTP {1000 * http_seconds / http_rows:.2f} ms wall, {http_cpu / http_rows:.2f} ms CPU (server + client), {http_az / http_rows:.2f} ms Azurite CPU; "
+      f"import {1000 * seconds / rows:.3f} ms wall, {cpu / rows:.3f} ms CPU, {az / rows:.3f} ms Azurite CPU")
+print(f"import is {(http_seconds / http_rows) / (seconds / rows):.1f}x faster by wall time, {(http_cpu / http_rows) / (cpu / rows):.1f}x by CPU of our processes,"
+      f" {((http_cpu + http_az) / http_rows) / ((cpu + az) / rows):.1f}x by CPU including Azurite's"
       f" (HTTP extrapolated from {http_rows} rows to {rows}: {rows * http_seconds / http_rows:.0f} s vs {seconds:.0f} s)")
 PY
 

@@ -12,7 +12,7 @@ internal static class OrganizationEndpoints
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
-            body.OrganizationLogoUrl, body.TrustedMetadata, body.EmailJitProvisioning, body.EmailAllowedDomains, body.RbacEmailImplicitRoleAssignments), r.Aborted);
+            body.OrganizationLogoUrl, body.TrustedMetadata, body.RbacEmailImplicitRoleAssignments, body.EmailJitProvisioning, body.EmailAllowedDomains), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 
@@ -22,7 +22,7 @@ internal static class OrganizationEndpoints
         var body = await r.ReadJsonAsync<UpdateOrganizationBody>();
         var organization = await r.Service<UpdateOrganization>().RunAsync(new UpdateOrganizationCommand(
             organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata,
-            body.EmailJitProvisioning, body.EmailAllowedDomains, body.RbacEmailImplicitRoleAssignments), r.Aborted);
+            body.RbacEmailImplicitRoleAssignments, body.EmailJitProvisioning, body.EmailAllowedDomains), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 

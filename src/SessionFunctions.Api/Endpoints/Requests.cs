@@ -13,9 +13,9 @@ public sealed class CreateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
     public string? EmailJitProvisioning { get; set; }
     public List<string>? EmailAllowedDomains { get; set; }
-    public List<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateOrganizationBody
@@ -25,9 +25,9 @@ public sealed class UpdateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
     public string? EmailJitProvisioning { get; set; }
     public List<string>? EmailAllowedDomains { get; set; }
-    public List<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateMemberBody
@@ -76,6 +76,14 @@ public sealed class AuthenticateBody
     public string? SessionJwt { get; set; }
     public int? SessionDurationMinutes { get; set; }
     public JsonObject? SessionCustomClaims { get; set; }
+    public AuthorizationCheckBody? AuthorizationCheck { get; set; }
+}
+
+public sealed class AuthorizationCheckBody
+{
+    public string? OrganizationId { get; set; }
+    public string? ResourceId { get; set; }
+    public string? Action { get; set; }
 }
 
 public sealed class RevokeBody

@@ -29,7 +29,7 @@ public sealed class OrganizationImport(CreateOrganization create, OrganizationSt
                 var r = fields.Deserialize<CreateOrganizationBody>(SessionJson.Options)!;
                 if (string.IsNullOrWhiteSpace(r.OrganizationName)) { report.RowBad(row.Line, "organization_name is missing"); return; }
                 var command = new CreateOrganizationCommand(r.OrganizationName, r.OrganizationSlug, r.OrganizationExternalId, r.OrganizationLogoUrl,
-                    r.TrustedMetadata, r.EmailJitProvisioning, r.EmailAllowedDomains, r.RbacEmailImplicitRoleAssignments);
+                    r.TrustedMetadata, r.RbacEmailImplicitRoleAssignments, r.EmailJitProvisioning, r.EmailAllowedDomains);
                 if (dryRun) { create.Check(command); report.RowCreated(); return; }
                 await create.RunAsync(command, token);
                 report.RowCreated();

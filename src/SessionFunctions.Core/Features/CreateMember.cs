@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -10,11 +11,14 @@ public sealed record CreateMemberCommand(
     string OrganizationId, string EmailAddress, string? Name, IReadOnlyList<string>? Roles, string? ExternalId,
     JsonObject? TrustedMetadata, JsonObject? UntrustedMetadata, bool CreateMemberAsPending, bool IsBreakglass);
 
-/// <summary><c>POST /v1/b2b/organizations/{organization_id}/members</c>. Emails are unique per organization, ignoring case.</summary>
 /// <summary>A create command whose fields passed every rule that needs no storage.</summary>
 internal sealed record CheckedMember(CreateMemberCommand Command, List<string> Roles, JsonObject TrustedMetadata, JsonObject UntrustedMetadata);
 
-public sealed class CreateMember(OrganizationStore organizations, MemberStore members, IdFormat ids, TimeProvider time)
+/// <summary>
+/// <c>POST /v1/b2b/organizations/{organization_id}/members</c>. Emails are unique per organization, ignoring case. Roles must
+/// be in the project's policy or the organization's custom roles.
+/// </summary>
+public sealed class CreateMember(OrganizationStore organizations, MemberStore members, ProjectPolicy policy, IdFormat ids, TimeProvider time)
 {
     public async Task<(Member Member, Organization Organization)> RunAsync(CreateMemberCommand c, CancellationToken ct)
     {
@@ -48,6 +52,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
     /// <summary>A new member of <paramref name="organization"/> from checked fields, with a new member id and email id.</summary>
     internal (Member Member, string EmailId) Build(Organization organization, CheckedMember draft, bool emailVerified)
     {
+        policy.RequireRoles(draft.Roles, organization);
         var c = draft.Command;
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var member = new Member
@@ -72,7 +77,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
 
     /// <summary>The member's roles: <c>stytch_member</c> (implicit) and the given ones, each directly assigned.</summary>
     internal static IReadOnlyList<MemberRole> Assigned(List<string> roles) =>
-        [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource("direct_assignment")]))];
+        [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource(MemberRoleSources.Direct)]))];
 
     internal static List<string> ValidateRoles(IReadOnlyList<string> roles)
     {

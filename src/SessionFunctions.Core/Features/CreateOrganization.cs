@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -10,14 +11,14 @@ namespace SessionFunctions.Core.Features;
 
 public sealed record CreateOrganizationCommand(
     string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata,
-    string? EmailJitProvisioning = null, IReadOnlyList<string>? EmailAllowedDomains = null,
-    IReadOnlyList<EmailImplicitRoleAssignment?>? RbacEmailImplicitRoleAssignments = null);
+    IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null, string? EmailJitProvisioning = null,
+    IReadOnlyList<string>? EmailAllowedDomains = null);
 
 /// <summary>
 /// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
 /// missing slug is made from the name. Email settings: <see cref="OrganizationSettings"/>.
 /// </summary>
-public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, IdFormat ids, TimeProvider time)
+public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, OrganizationRoles roles, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
@@ -35,10 +36,10 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
         var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning) ?? JitProvisioning.NotAllowed;
         var domains = OrganizationSettings.AllowedDomains(c.EmailAllowedDomains) ?? [];
-        var implicitRoles = OrganizationSettings.ImplicitRoles(c.RbacEmailImplicitRoleAssignments) ?? [];
+        var assignments = OrganizationSettings.RefuseCommonDomains(OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments)) ?? [];
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
-        return new Organization
+        var organization = new Organization
         {
             OrganizationId = ids.Organization(Guid.NewGuid()),
             OrganizationName = name,
@@ -48,10 +49,12 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
             EmailJitProvisioning = jit,
             EmailAllowedDomains = domains,
-            RbacEmailImplicitRoleAssignments = implicitRoles,
+            RbacEmailImplicitRoleAssignments = assignments,
             CreatedAt = now,
             UpdatedAt = now,
         };
+        roles.RequireAssignedRoles(organization);
+        return organization;
     }
 
     /// <summary>"Acme, Inc." becomes "acme-inc": each run of other characters becomes one hyphen.</summary>

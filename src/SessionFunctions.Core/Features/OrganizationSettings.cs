@@ -28,16 +28,12 @@ internal static class OrganizationSettings
         return [.. domains.Select(Domain).Distinct(StringComparer.Ordinal)];
     }
 
-    public static IReadOnlyList<EmailImplicitRoleAssignment>? ImplicitRoles(IReadOnlyList<EmailImplicitRoleAssignment?>? assignments)
-    {
-        if (assignments is null) return null;
-        if (assignments.Count > MaxDomains) throw new SessionException(ErrorTypes.InvalidEmailDomain);
-        var checkedAssignments = assignments.Select(a => a is null || string.IsNullOrEmpty(a.RoleId)
-                ? throw new SessionException(ErrorTypes.InvalidArgument, "Each rbac_email_implicit_role_assignments entry needs a role_id and a domain.")
-                : new EmailImplicitRoleAssignment(CreateMember.ValidateRoles([a.RoleId]) is [var role] ? role : a.RoleId, Domain(a.Domain)))
-            .Distinct().ToList();
-        return checkedAssignments;
-    }
+    /// <summary>
+    /// Implicit role assignments (checked by <see cref="Authorization.OrganizationRoles.CheckAssignments"/>) may not grant a
+    /// role to everyone at a public email provider either.
+    /// </summary>
+    public static IReadOnlyList<EmailImplicitRoleAssignment>? RefuseCommonDomains(IReadOnlyList<EmailImplicitRoleAssignment>? assignments) =>
+        assignments?.FirstOrDefault(a => EmailDomains.IsCommon(a.Domain)) is null ? assignments : throw new SessionException(ErrorTypes.CommonEmailDomain);
 
     /// <summary>Whether a member with this email may be created on first sight in <paramref name="organization"/>.</summary>
     public static bool ProvisionsOnFirstSight(Organization organization, string normalizedEmail) =>

@@ -29,13 +29,10 @@ public sealed record Organization
     public IReadOnlyList<string> AllowedFirstPartyConnectedApps { get; init; } = [];
     public string ThirdPartyConnectedAppsAllowedType { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedThirdPartyConnectedApps { get; init; } = [];
-    public IReadOnlyList<JsonObject> CustomRoles { get; init; } = [];
+    public IReadOnlyList<PolicyRole> CustomRoles { get; init; } = [];
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }
-
-/// <summary>Members whose email has <see cref="Domain"/> hold <see cref="RoleId"/> (Stytch's EmailImplicitRoleAssignment).</summary>
-public sealed record EmailImplicitRoleAssignment(string RoleId, string Domain);
 
 /// <summary>The values of <c>email_jit_provisioning</c>.</summary>
 public static class JitProvisioning

@@ -13,14 +13,14 @@ public sealed class OrganizationSettingsTests(ServerFixture server) : IClassFixt
             organization_slug = "acme-" + Guid.NewGuid().ToString("N")[..8],
             email_jit_provisioning = "RESTRICTED",
             email_allowed_domains = new[] { "Acme.Example", "acme.example", "sub.acme.example" },
-            rbac_email_implicit_role_assignments = new[] { new { role_id = "engineer", domain = "Sub.Acme.Example" } },
+            rbac_email_implicit_role_assignments = new[] { new { role_id = "stytch_admin", domain = "Sub.Acme.Example" } },
         })).AssertOk();
 
         var organization = call.Json.GetProperty("organization");
         Assert.Equal("RESTRICTED", organization.GetProperty("email_jit_provisioning").GetString());
         Assert.Equal(["acme.example", "sub.acme.example"], organization.GetProperty("email_allowed_domains").EnumerateArray().Select(d => d.GetString()));
         var assignment = Assert.Single(organization.GetProperty("rbac_email_implicit_role_assignments").EnumerateArray());
-        Assert.Equal("engineer", assignment.GetProperty("role_id").GetString());
+        Assert.Equal("stytch_admin", assignment.GetProperty("role_id").GetString());
         Assert.Equal("sub.acme.example", assignment.GetProperty("domain").GetString());
 
         var read = (await server.GetAsync("/v1/b2b/organizations/" + organization.GetProperty("organization_id").GetString())).AssertOk();
@@ -52,7 +52,7 @@ public sealed class OrganizationSettingsTests(ServerFixture server) : IClassFixt
         var organizationId = await server.NewOrganizationAsync();
         (await server.PutAsync("/v1/b2b/organizations/" + organizationId, new { email_allowed_domains = new[] { "corp.example", domain } }))
             .AssertError(400, "invalid_email_allowed_domains");
-        (await server.PutAsync("/v1/b2b/organizations/" + organizationId, new { rbac_email_implicit_role_assignments = new[] { new { role_id = "r", domain } } }))
+        (await server.PutAsync("/v1/b2b/organizations/" + organizationId, new { rbac_email_implicit_role_assignments = new[] { new { role_id = "stytch_admin", domain } } }))
             .AssertError(400, "invalid_email_allowed_domains");
         Assert.Empty((await server.GetAsync("/v1/b2b/organizations/" + organizationId)).Json.GetProperty("organization").GetProperty("email_allowed_domains").EnumerateArray());
     }

@@ -53,7 +53,7 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
             $$"""{"organization_name": "Globex", "organization_slug": "{{globex}}", "organization_external_id": "{{globex}}-ext", "trusted_metadata": {"tier": "gold"} }""");
         var members = File("members.csv",
             "organization_id,email_address,name,roles,external_id,trusted_metadata",
-            $"{acme},Ada@Acme.example,Ada,admin;dev,ada-1,",
+            $"{acme},Ada@Acme.example,Ada,stytch_admin,ada-1,",
             $"{acme},bob@acme.example,Bob,,,\"{{\"\"team\"\":\"\"blue\"\"}}\"",
             $"{globex}-ext,ada@acme.example,Ada G,,,");
         server.RememberEmail("ada@acme.example");
@@ -71,7 +71,7 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
         var ada = await MemberAsync(acme, "ada@acme.example");
         Assert.Equal("Ada", ada.GetProperty("name").GetString());
         Assert.Equal("ada-1", ada.GetProperty("external_id").GetString());
-        Assert.Equal(["stytch_member", "admin", "dev"], ada.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("role_id").GetString()));
+        Assert.Equal(["stytch_member", "stytch_admin"], ada.GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("role_id").GetString()));
         Assert.Equal("blue", (await MemberAsync(acme, "bob@acme.example")).GetProperty("trusted_metadata").GetProperty("team").GetString());
         Assert.Equal("Ada G", (await MemberAsync(globex, "ada@acme.example")).GetProperty("name").GetString());
         (await server.MigrateAsync(acme, "ada@acme.example")).AssertOk(); // imported members migrate like any other
