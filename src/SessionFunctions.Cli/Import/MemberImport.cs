@@ -25,7 +25,7 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
     private const int MaxBufferedRows = 20_000;
     public int Parallelism { get; init; } = 8;
 
-    private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction> Additions);
+    private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction>? Additions);
 
     public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken ct)
     {
@@ -45,9 +45,10 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
                 var pending = await PrepareAsync(row, organization, report, ct);
                 if (pending is null) continue;
                 if (dryRun) { report.RowCreated(); continue; }
+                if (pending.Additions is null) { await batches.Writer.WriteAsync([pending], ct); continue; } // added alone (its external id is claimed first)
                 var partition = pending.Additions[0].Entity.PartitionKey;
                 if (!buffers.TryGetValue(partition, out var buffer)) buffers[partition] = buffer = [];
-                if (buffer.Sum(p => p.Additions.Count) + pending.Additions.Count > MaxEntitiesPerBatch)
+                if (buffer.Sum(p => p.Additions!.Count) + pending.Additions.Count > MaxEntitiesPerBatch)
                 {
                     buffered -= buffer.Count;
                     await batches.Writer.WriteAsync(buffer, ct);
@@ -96,9 +97,9 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
 
     private async Task WriteAsync(List<Pending> batch, ImportReport report, CancellationToken ct)
     {
-        try
+        if (batch.All(p => p.Additions is not null)) try
         {
-            await members.AddAllAsync([.. batch.SelectMany(p => p.Additions)], ct);
+            await members.AddAllAsync([.. batch.SelectMany(p => p.Additions!)], ct);
             foreach (var _ in batch) report.RowCreated();
             return;
         }

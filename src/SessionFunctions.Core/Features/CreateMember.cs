@@ -58,7 +58,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         var member = new Member
         {
             OrganizationId = organization.OrganizationId,
-            MemberId = ids.Member(ids.OrganizationKey(organization.OrganizationId), Guid.NewGuid()),
+            MemberId = ids.Member(ids.OrganizationKey(organization.OrganizationId), MemberPartition.NewMemberKey(organization, EmailAddress.Normalize(c.EmailAddress))),
             EmailAddress = c.EmailAddress.Trim(),
             Status = c.CreateMemberAsPending ? MemberStatus.Pending : MemberStatus.Active,
             Name = c.Name ?? "",

@@ -19,7 +19,7 @@ public sealed class DeleteOrganization(OrganizationStore organizations, MemberSt
     {
         var organization = await Conflicts.RetryAsync(async _ => await organizations.DeleteAsync(organizationId, ct), ct)
             ?? throw new SessionException(ErrorTypes.OrganizationNotFound);
-        var rows = await members.DeleteOrganizationRowsAsync(organization.OrganizationId, ct);
+        var rows = await members.DeleteOrganizationRowsAsync(organization, ct);
         await organizations.DeleteNamesAsync(organization, ct);
         log.LogInformation("Deleted organization {OrganizationId} and {Rows} rows of its members and sessions.", organization.OrganizationId, rows);
         return organization.OrganizationId;

@@ -33,6 +33,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
                 PartitionKey = Keys.OrganizationsPartition,
                 RowKey = Keys.Organization(organization.OrganizationId),
                 Payload = JsonSerializer.Serialize(organization, SessionJson.Options),
+                MemberShards = organization.MemberShards,
             }),
         };
         var names = Names(organization);
@@ -53,7 +54,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
 
     /// <summary>The stored organization with its row's ETag, for a conditional update; never from cache.</summary>
     internal async Task<(Organization Organization, ETag ETag)?> ReadForUpdateAsync(string organizationId, CancellationToken ct) =>
-        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? (Parse(row), row.ETag) : null;
+        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? (FromRow(row), row.ETag) : null;
 
     /// <summary>
     /// <c>DELETE</c>'s first write: marks the organization deleted with one conditional write of its row, so from that
@@ -71,7 +72,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
             : (await tables.Organizations.GetEntityIfExistsAsync<PointerEntity>(Keys.OrganizationsPartition, Keys.OrganizationName(identifier), cancellationToken: ct)) is { HasValue: true } p
                 ? p.Value!.Target : null;
         if (organizationId is null || await ReadRowAsync(organizationId, ct) is not { } row) return null;
-        var organization = Parse(row);
+        var organization = FromRow(row);
         if (!row.Deleted)
         {
             row.Deleted = true;
@@ -110,8 +111,6 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
         return row.HasValue ? row.Value : null;
     }
 
-    private static Organization Parse(OrganizationEntity row) => JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)!;
-
     /// <summary>
     /// Replaces the organization (if its row still has <paramref name="etag"/>) and moves its name index rows, in one
     /// transaction: a new slug or external id that already names another organization fails it whole. This instance's
@@ -125,6 +124,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
             {
                 PartitionKey = Keys.OrganizationsPartition, RowKey = Keys.Organization(after.OrganizationId),
                 Payload = JsonSerializer.Serialize(after, SessionJson.Options),
+                MemberShards = after.MemberShards,
             }, etag),
         };
         var (oldNames, newNames) = (Names(before), Names(after));
@@ -187,7 +187,10 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
 
     /// <summary>The organization, or null when there is none or it is deleted.</summary>
     private async Task<Organization?> ReadAsync(string organizationId, CancellationToken ct) =>
-        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? Parse(row) : null;
+        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? FromRow(row) : null;
+
+    private static Organization FromRow(OrganizationEntity row) =>
+        JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)! with { MemberShards = row.MemberShards };
 
     private void Remember(string identifier, Organization organization)
     {
