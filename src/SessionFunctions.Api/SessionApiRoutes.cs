@@ -57,6 +57,7 @@ public static class SessionApiRoutes
         Route("CreateOrganization", "POST", Organizations, OrganizationEndpoints.Create),
         Route("GetOrganization", "GET", Organization, OrganizationEndpoints.Get),
         Route("UpdateOrganization", "PUT", Organization, OrganizationEndpoints.Update),
+        Route("DeleteOrganization", "DELETE", Organization, OrganizationEndpoints.Delete),
         Route("CreateMember", "POST", Members, MemberEndpoints.Create),
         Route("GetMember", "GET", MemberLookup, MemberEndpoints.Get),
         Route("UpdateMember", "PUT", Member, MemberEndpoints.Update),

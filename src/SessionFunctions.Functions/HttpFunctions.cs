@@ -22,6 +22,9 @@ public static class HttpFunctions
     [Function(nameof(UpdateOrganization))]
     public static Task UpdateOrganization([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Organization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(UpdateOrganization));
 
+    [Function(nameof(DeleteOrganization))]
+    public static Task DeleteOrganization([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.Organization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(DeleteOrganization));
+
     [Function(nameof(CreateMember))]
     public static Task CreateMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Members)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(CreateMember));
 

@@ -12,7 +12,7 @@ internal static class OrganizationEndpoints
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
-            body.OrganizationLogoUrl, body.TrustedMetadata, body.RbacEmailImplicitRoleAssignments), r.Aborted);
+            body.OrganizationLogoUrl, body.TrustedMetadata, body.RbacEmailImplicitRoleAssignments, body.EmailJitProvisioning, body.EmailAllowedDomains), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 
@@ -22,10 +22,16 @@ internal static class OrganizationEndpoints
         var body = await r.ReadJsonAsync<UpdateOrganizationBody>();
         var organization = await r.Service<UpdateOrganization>().RunAsync(new UpdateOrganizationCommand(
             organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata,
-            body.RbacEmailImplicitRoleAssignments), r.Aborted);
+            body.RbacEmailImplicitRoleAssignments, body.EmailJitProvisioning, body.EmailAllowedDomains), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
+
+    public static async Task<object> Delete(ApiRequest r) =>
+        new DeleteOrganizationResponse(r.RequestId, await r.Service<DeleteOrganization>().RunAsync(r.Route("organization_id"), r.Aborted));
 
     public static async Task<object> Get(ApiRequest r) =>
         new OrganizationResponse(r.RequestId, await r.Service<OrganizationStore>().GetAsync(r.Route("organization_id"), r.Aborted));
 }
+
+/// <summary>Stytch's organization DeleteResponse.</summary>
+public sealed record DeleteOrganizationResponse(string RequestId, string OrganizationId, int StatusCode = 200);

@@ -14,6 +14,8 @@ public sealed class CreateOrganizationBody
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
     public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
+    public string? EmailJitProvisioning { get; set; }
+    public List<string>? EmailAllowedDomains { get; set; }
 }
 
 public sealed class UpdateOrganizationBody
@@ -24,6 +26,8 @@ public sealed class UpdateOrganizationBody
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
     public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
+    public string? EmailJitProvisioning { get; set; }
+    public List<string>? EmailAllowedDomains { get; set; }
 }
 
 public sealed class UpdateMemberBody

@@ -30,6 +30,9 @@ public static class ErrorTypes
     public static readonly ErrorType DuplicateMemberExternalId = new("duplicate_member_external_id", ErrorKind.BadRequest, "A member with this external id already exists in the organization.");
     public static readonly ErrorType InvalidMemberGetFields = new("invalid_member_get_fields", ErrorKind.BadRequest, "Pass exactly one of member_id or email_address.");
     public static readonly ErrorType UnknownLegacyProvider = new("invalid_legacy_provider", ErrorKind.BadRequest, "trusted_metadata.legacy_provider must be the name of a legacy provider configured on this service (Sessions__Providers__<name>).");
+    public static readonly ErrorType InvalidEmailJitProvisioning = new("invalid_email_jit_provisioning", ErrorKind.BadRequest, "email_jit_provisioning must be RESTRICTED or NOT_ALLOWED.");
+    public static readonly ErrorType InvalidEmailDomain = new("invalid_email_domain", ErrorKind.BadRequest, "Email domains must be DNS names such as example.com, at most 1000 of them.");
+    public static readonly ErrorType CommonEmailDomain = new("invalid_email_allowed_domains", ErrorKind.BadRequest, "Common email domains such as gmail.com cannot be allowed domains or implicit role assignment domains.");
     public static readonly ErrorType MetadataTooLarge = new("metadata_too_large", ErrorKind.BadRequest, "trusted_metadata may not exceed 4 KB.");
 
     // Sessions.

@@ -17,11 +17,16 @@ namespace SessionFunctions.Core.Features;
 /// What migrate and exchange ask for: a new session of <paramref name="Organization"/>'s member with this email.
 /// <paramref name="Provider"/> is the legacy provider that vouches for it (recorded on the session, compared by
 /// exchange); <paramref name="Factors"/> makes the session's factors from the member found and the time;
-/// <paramref name="NotAMember"/> is the error when no live member has the email.
+/// <paramref name="NotAMember"/> is the error when no live member has the email; <paramref name="FirstSight"/>, when
+/// the email is verified, is who to create if no member has the email and the organization provisions members on
+/// first sight.
 /// </summary>
 internal sealed record NewMemberSession(
     Organization Organization, string NormalizedEmail, TimeSpan Duration, JsonObject CustomClaims, ErrorType NotAMember, string Provider,
-    Func<StoredMember, DateTimeOffset, IReadOnlyList<AuthenticationFactor>> Factors);
+    Func<StoredMember, DateTimeOffset, IReadOnlyList<AuthenticationFactor>> Factors, FirstSight? FirstSight = null);
+
+/// <summary>A verified email (as the provider spelled it) and the name the provider gave, for a member made on first sight.</summary>
+internal sealed record FirstSight(string EmailAddress, string? Name);
 
 /// <summary>
 /// Creates a session for the member with a given email, next to the member in its partition: looks the member up (one
@@ -33,7 +38,7 @@ internal sealed record NewMemberSession(
 /// expiry index row.
 /// </summary>
 public sealed class CreateMemberSession(
-    MemberStore members, SessionStore sessions, SessionJwtIssuer jwts, IdFormat ids, IOptions<SessionsOptions> options, TimeProvider time,
+    MemberStore members, CreateMember creator, SessionStore sessions, SessionJwtIssuer jwts, IdFormat ids, IOptions<SessionsOptions> options, TimeProvider time,
     ILogger<CreateMemberSession> log)
 {
     /// <summary>A transaction holds 100 actions: the session, two member rows when activating, and the evictions.</summary>
@@ -55,7 +60,8 @@ public sealed class CreateMemberSession(
         {
             return await Conflicts.RetryAsync(async _ =>
             {
-                var stored = await members.FindByEmailAsync(organization, request.NormalizedEmail, ct);
+                var stored = await members.FindByEmailAsync(organization, request.NormalizedEmail, ct)
+                    ?? await FirstSightAsync(request, ct);
                 if (stored is null || stored.Member.Status == MemberStatus.Deleted)
                     throw new SessionException(request.NotAMember);
                 var memberKey = ids.MemberKey(stored.Member.MemberId);
@@ -108,6 +114,35 @@ public sealed class CreateMemberSession(
     private IEnumerable<SessionStub> Evicted(List<SessionStub> existing, DateTimeOffset now) =>
         existing.OrderBy(s => s.ExpiresAt > now).ThenBy(s => s.StartedAt)
             .Take(Math.Min(Math.Max(0, existing.Count + 1 - _cap), MaxEvictionsPerTransaction));
+
+    /// <summary>
+    /// Just-in-time provisioning: when no member has the email, an organization with <c>email_jit_provisioning</c>
+    /// <c>RESTRICTED</c> and the email's domain in <c>email_allowed_domains</c> gets an active member with a verified
+    /// email, made by the one member-creating path (<see cref="CreateMember"/>), without taking over a deleted member's
+    /// email. Concurrent first sights race on the member's creating transaction: exactly one wins, the others read the
+    /// winner's member. Null when the organization does not provision this email (the caller answers NotAMember).
+    /// </summary>
+    private async Task<StoredMember?> FirstSightAsync(NewMemberSession request, CancellationToken ct)
+    {
+        if (request.FirstSight is not { } sight || !EmailAddress.IsValid(sight.EmailAddress)
+            || !OrganizationSettings.ProvisionsOnFirstSight(request.Organization, request.NormalizedEmail))
+            return null;
+        var name = sight.Name is { } n && MemberNames.IsValidName(n) ? n : null;
+        var draft = creator.Check(new CreateMemberCommand(request.Organization.OrganizationId, sight.EmailAddress, name, null, null, null, null, false, false));
+        try
+        {
+            var created = await creator.CreateAsync(request.Organization, draft, emailVerified: true, takeOverDeleted: false, ct);
+            log.LogInformation("Created member {MemberId} of {OrganizationId} on first sight.", created.Member.MemberId, request.Organization.OrganizationId);
+            return created.ETag == default
+                ? await members.FindByEmailAsync(request.Organization, request.NormalizedEmail, ct)
+                : created;
+        }
+        catch (SessionException e) when (e.Type == ErrorTypes.DuplicateMemberEmail)
+        {
+            // Another first sight (or a create) won the race: use its member. A deleted one stays refused.
+            return await members.FindByEmailAsync(request.Organization, request.NormalizedEmail, ct);
+        }
+    }
 
     /// <summary>
     /// A failed write leaves nothing behind, not even its expiry index row. The index write may still be in flight

@@ -11,21 +11,32 @@ namespace SessionFunctions.Core.Features;
 
 public sealed record CreateOrganizationCommand(
     string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata,
-    IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null);
+    IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null, string? EmailJitProvisioning = null,
+    IReadOnlyList<string>? EmailAllowedDomains = null);
 
 /// <summary>
 /// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
-/// missing slug is made from the name.
+/// missing slug is made from the name. Email settings: <see cref="OrganizationSettings"/>.
 /// </summary>
 public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, OrganizationRoles roles, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
+        var organization = Check(c);
+        await organizations.CreateAsync(organization, ct);
+        return organization;
+    }
+
+    /// <summary>Every rule of an organization's fields (what needs no storage), and the organization they make.</summary>
+    internal Organization Check(CreateOrganizationCommand c)
+    {
         var name = OrganizationNames.Name(c.OrganizationName);
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
-        var assignments = OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments) ?? [];
+        var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning) ?? JitProvisioning.NotAllowed;
+        var domains = OrganizationSettings.AllowedDomains(c.EmailAllowedDomains) ?? [];
+        var assignments = OrganizationSettings.RefuseCommonDomains(OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments)) ?? [];
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var organization = new Organization
@@ -36,13 +47,14 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             OrganizationExternalId = c.OrganizationExternalId,
             OrganizationLogoUrl = c.OrganizationLogoUrl ?? "",
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
+            EmailJitProvisioning = jit,
+            EmailAllowedDomains = domains,
             RbacEmailImplicitRoleAssignments = assignments,
             CreatedAt = now,
             UpdatedAt = now,
             MemberShards = MemberPartition.DefaultShards,
         };
         roles.RequireAssignedRoles(organization);
-        await organizations.CreateAsync(organization, ct);
         return organization;
     }
 

@@ -45,11 +45,21 @@ public sealed class ExchangeSession(
             throw new SessionException(ErrorTypes.ExchangeAcrossProviders);
         var factors = JsonSerializer.Deserialize<List<AuthenticationFactor>>(row.Factors, SessionJson.Options)!;
         var result = await create.RunAsync(new NewMemberSession(target, EmailAddress.Normalize(source.EmailAddress), duration, claims,
-            ErrorTypes.MemberNotFound, row.Provider, (stored, _) => Carried(factors, stored)), ct);
+            ErrorTypes.MemberNotFound, row.Provider, (stored, _) => Carried(factors, stored), ProvenEmail(factors, source)), ct);
         log.LogInformation("Exchanged a session of {SourceOrganizationId} for one of member {MemberId} of {OrganizationId}.",
             address.OrganizationId, result.Member.MemberId, target.OrganizationId);
         return result;
     }
+
+    /// <summary>
+    /// The source member may be created on first sight in the target organization only when its email is proven: the
+    /// session's login was vouched for by the provider with that very email (an email factor), or the member's email is
+    /// marked verified.
+    /// </summary>
+    private static FirstSight? ProvenEmail(List<AuthenticationFactor> factors, Member source) =>
+        source.EmailAddressVerified || factors.Any(f => f.EmailFactor is { } e && EmailAddress.Normalize(e.EmailAddress) == EmailAddress.Normalize(source.EmailAddress))
+            ? new FirstSight(source.EmailAddress, source.Name is "" ? null : source.Name)
+            : null;
 
     /// <summary>The original factors, kept as they were (type, delivery method, times); an email factor names the target member's email.</summary>
     private static IReadOnlyList<AuthenticationFactor> Carried(List<AuthenticationFactor> factors, StoredMember target) =>

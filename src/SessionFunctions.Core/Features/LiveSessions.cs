@@ -12,14 +12,17 @@ internal sealed record LiveSession(SessionEntity Row, Member Member);
 /// Reads a session together with its member, and lets it through only when every part of it holds: the row exists,
 /// the caller's proof matches it, it has not expired, and its member exists and is not deleted. Anything else is
 /// session_not_found, exactly as for a revoked session, so a session row left behind by an interrupted member deletion
-/// grants nothing. A session stored next to its member is read with its member in one single-partition range read
+/// grants nothing; so is any session of a deleted organization. A session stored next to its member is read with its member in one single-partition range read
 /// (the member row, then the member's sessions up to this one); a session of the first layout with two point reads,
 /// side by side when the proof names the member (a token's selector, a JWT's <c>sub</c>), else one after the other.
 /// </summary>
-public sealed class LiveSessions(SessionStore sessions, MemberStore members, IdFormat ids)
+public sealed class LiveSessions(SessionStore sessions, MemberStore members, OrganizationStore organizations, IdFormat ids)
 {
     internal async Task<LiveSession> ReadAsync(SessionAddress address, DateTimeOffset now, CancellationToken ct)
     {
+        // A deleted organization's sessions are refused from the moment it is marked deleted (from cache: no table call
+        // while the organization is cached).
+        if (await organizations.FindAsync(address.OrganizationId, ct) is null) throw new SessionException(ErrorTypes.SessionNotFound);
         SessionEntity? row;
         StoredMember? member;
         if (address.NextToMember is { } key)

@@ -11,9 +11,11 @@ internal static class MemberNames
 {
     /// <summary>A member's name: at most 256 characters, none of them control characters.</summary>
     public static string? Name(string? name) =>
-        name is null || name.Length <= 256 && !name.Any(char.IsControl)
+        name is null || IsValidName(name)
             ? name
             : throw new SessionException(ErrorTypes.InvalidArgument, "name must be at most 256 characters, none of them control characters.");
+
+    public static bool IsValidName(string name) => name.Length <= 256 && !name.Any(char.IsControl);
 
     public static string? ExternalId(string? externalId, IdFormat ids)
     {

@@ -65,9 +65,11 @@ public sealed class MigrateSession(
     private async Task<SessionResult> MigrateAsync(
         MigrateCommand command, Organization organization, LegacyProvider provider, TimeSpan duration, JsonObject claims, IdempotencyClaim? claim, CancellationToken ct)
     {
-        var email = EmailAddress.Normalize((await userInfo.GetAsync(provider, command.SessionToken, ct)).Email);
+        var identity = await userInfo.GetAsync(provider, command.SessionToken, ct);
+        var email = EmailAddress.Normalize(identity.Email);
         var result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MigrateEmailNotAMember, provider.Name,
-            (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)]), ct);
+            (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)],
+            new FirstSight(identity.Email, identity.Name)), ct); // the provider vouched for the email (UserInfoClient checks email_verified)
         // The record lives in the organization's partition, the session in its member's: the record is completed after
         // the session is written. A crash in between leaves the record running until its lease lapses; a retry then
         // makes a new session (the first one's token was never delivered).

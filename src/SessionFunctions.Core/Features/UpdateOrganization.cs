@@ -11,11 +11,13 @@ namespace SessionFunctions.Core.Features;
 /// <summary>Fields left null stay as they are; an empty <c>organization_external_id</c> removes it.</summary>
 public sealed record UpdateOrganizationCommand(
     string OrganizationId, string? OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl,
-    JsonObject? TrustedMetadata, IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null);
+    JsonObject? TrustedMetadata, IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null,
+    string? EmailJitProvisioning = null, IReadOnlyList<string>? EmailAllowedDomains = null);
 
 /// <summary>
 /// <c>PUT /v1/b2b/organizations/{organization_id}</c>: name, slug, external id, logo, the email implicit role
-/// assignments (replaced whole; their roles must exist) and trusted_metadata (replaced
+/// assignments (replaced whole; their roles must exist), the email settings (<see cref="OrganizationSettings"/>; lists
+/// replaced whole) and trusted_metadata (replaced
 /// whole, its <c>legacy_provider</c> checked against the configured providers). Every input is checked before anything
 /// is read; the organization row changes conditionally on its ETag, its name index rows in the fail-closed order of
 /// <see cref="OrganizationStore.UpdateAsync"/>, and slugs and external ids keep sharing one name space with ids
@@ -34,7 +36,9 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
         if (c.OrganizationLogoUrl is { Length: > 2048 }) throw new SessionException(ErrorTypes.InvalidArgument, "organization_logo_url must be at most 2048 characters.");
         if (c.TrustedMetadata is not null) Metadata.Validate(c.TrustedMetadata);
         providers.Check(c.TrustedMetadata);
-        var assignments = OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments);
+        var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning);
+        var domains = OrganizationSettings.AllowedDomains(c.EmailAllowedDomains);
+        var assignments = OrganizationSettings.RefuseCommonDomains(OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments));
 
         var organizationId = (await organizations.GetAsync(c.OrganizationId, ct)).OrganizationId;
         return await Conflicts.RetryAsync(async _ =>
@@ -47,6 +51,8 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
                 OrganizationExternalId = removeExternalId ? null : c.OrganizationExternalId ?? before.OrganizationExternalId,
                 OrganizationLogoUrl = c.OrganizationLogoUrl ?? before.OrganizationLogoUrl,
                 TrustedMetadata = c.TrustedMetadata ?? before.TrustedMetadata,
+                EmailJitProvisioning = jit ?? before.EmailJitProvisioning,
+                EmailAllowedDomains = domains ?? before.EmailAllowedDomains,
                 RbacEmailImplicitRoleAssignments = assignments ?? before.RbacEmailImplicitRoleAssignments,
             };
             if (assignments is not null) roles.RequireAssignedRoles(after);
@@ -60,5 +66,6 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
     private static bool Same(Organization a, Organization b) =>
         a.OrganizationName == b.OrganizationName && a.OrganizationSlug == b.OrganizationSlug && a.OrganizationExternalId == b.OrganizationExternalId
         && a.OrganizationLogoUrl == b.OrganizationLogoUrl && JsonNode.DeepEquals(a.TrustedMetadata, b.TrustedMetadata)
+        && a.EmailJitProvisioning == b.EmailJitProvisioning && a.EmailAllowedDomains.SequenceEqual(b.EmailAllowedDomains)
         && OrganizationRoles.Same(a.RbacEmailImplicitRoleAssignments, b.RbacEmailImplicitRoleAssignments);
 }

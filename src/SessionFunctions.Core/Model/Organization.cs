@@ -41,3 +41,10 @@ public sealed record Organization
     [System.Text.Json.Serialization.JsonIgnore]
     public int MemberShards { get; init; }
 }
+
+/// <summary>The values of <c>email_jit_provisioning</c>.</summary>
+public static class JitProvisioning
+{
+    public const string Restricted = "RESTRICTED";
+    public const string NotAllowed = "NOT_ALLOWED";
+}

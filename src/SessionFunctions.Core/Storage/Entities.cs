@@ -21,6 +21,8 @@ internal abstract class TableRow : ITableEntity
 internal sealed class OrganizationEntity : TableRow
 {
     public string Payload { get; set; } = "";
+    /// <summary>Set by organization delete, first of all its writes: from then on the organization is not found.</summary>
+    public bool Deleted { get; set; }
     /// <summary>See <see cref="Model.Organization.MemberShards"/>; absent (0) in rows written before sharding.</summary>
     public int MemberShards { get; set; }
 }

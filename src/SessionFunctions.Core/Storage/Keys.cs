@@ -25,6 +25,14 @@ internal static class Keys
     /// </summary>
     public static string OrganizationName(string name) => "name|" + Hash(Identity.AsciiCase.Fold(name));
 
+    /// <summary>
+    /// Every partition of the members table an organization's rows may live in: its own (members, sessions and
+    /// Idempotency-Key records of organizations created before sharding) and its 32 member shards
+    /// (<c>{organization_id}|00</c> to <c>|1f</c>). Organization delete empties each of them; nothing else scans.
+    /// </summary>
+    public static IReadOnlyList<string> OrganizationPartitions(string organizationId, int shards = MemberPartition.DefaultShards) =>
+        [organizationId, .. Enumerable.Range(0, Math.Max(shards, MemberPartition.DefaultShards)).Select(shard => organizationId + "|" + shard.ToString("x2", CultureInfo.InvariantCulture))];
+
     public static string Member(Guid member) => "member|" + member.ToString("N");
     /// <summary>The member row of a parsed member id (its last 32 characters are the member key).</summary>
     public static string Member(string memberId) => "member|" + memberId[^32..];

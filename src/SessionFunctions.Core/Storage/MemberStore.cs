@@ -20,20 +20,22 @@ public sealed class MemberStore(SessionTables tables)
 {
     private readonly ExternalIdPointers _pointers = new(tables);
 
-    public async Task CreateAsync(Member member, string emailId, CancellationToken ct)
+    /// <summary>
+    /// Adds the member in one transaction (its id row, its email row, and its external-id pointer), so two creates of one
+    /// email make exactly one member: the loser's transaction fails whole (duplicate_member_email). A deleted member's
+    /// email may be reused by an explicit create (<paramref name="takeOverDeleted"/>): its email row is then taken over,
+    /// conditionally. Returns the member as its email row now stands, with that row's ETag (from the transaction's answer),
+    /// so a session can be written against it without reading it again.
+    /// </summary>
+    public async Task<StoredMember> CreateAsync(Member member, string emailId, CancellationToken ct, bool takeOverDeleted = true)
     {
-        var (memberRow, emailRow) = Rows(member, emailId);
-        var actions = new List<TableTransactionAction>
-        {
-            new(TableTransactionActionType.Add, memberRow),
-            new(TableTransactionActionType.Add, emailRow),
-        };
+        var actions = RowsToAdd(member, emailId);
         var claimed = member.ExternalId is { } externalId && !PointerBeside(member) ? await _pointers.ClaimAsync(member, externalId, ct) : null;
         if (member.ExternalId is { } ownId && PointerBeside(member))
             actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId)));
         try
         {
-            await SubmitCreateAsync(member, emailRow, actions, ct);
+            return await SubmitCreateAsync(member, emailId, actions, takeOverDeleted, ct);
         }
         catch when (claimed is not null)
         {
@@ -42,11 +44,12 @@ public sealed class MemberStore(SessionTables tables)
         }
     }
 
-    private async Task SubmitCreateAsync(Member member, MemberEntity emailRow, List<TableTransactionAction> actions, CancellationToken ct)
+    private async Task<StoredMember> SubmitCreateAsync(Member member, string emailId, List<TableTransactionAction> actions, bool takeOverDeleted, CancellationToken ct)
     {
+        var emailRow = (MemberEntity)actions[1].Entity;
         try
         {
-            await tables.Members.SubmitTransactionAsync(actions, ct);
+            return Created(await tables.Members.SubmitTransactionAsync(actions, ct));
         }
         catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex == 2)
         {
@@ -55,14 +58,46 @@ public sealed class MemberStore(SessionTables tables)
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             // The email row exists. A deleted member's email may be reused: take its row over, conditionally.
+            if (!takeOverDeleted) throw new SessionException(ErrorTypes.DuplicateMemberEmail);
             var existing = await ReadAsync(emailRow.PartitionKey, emailRow.RowKey, ct);
             if (existing is null || existing.Member.Status != MemberStatus.Deleted)
                 throw new SessionException(ErrorTypes.DuplicateMemberEmail);
             actions[1] = new(TableTransactionActionType.UpdateReplace, emailRow, existing.ETag);
-            try { await tables.Members.SubmitTransactionAsync(actions, ct); }
+            try { return Created(await tables.Members.SubmitTransactionAsync(actions, ct)); }
             catch (TableTransactionFailedException) { throw new SessionException(ErrorTypes.DuplicateMemberEmail); }
         }
+
+        StoredMember Created(Response<IReadOnlyList<Response>> answer) =>
+            new(member, emailId, answer.Value.Count > 1 && answer.Value[1].Headers.ETag is { } etag ? etag : default);
     }
+
+    private static List<TableTransactionAction> RowsToAdd(Member member, string emailId)
+    {
+        var (memberRow, emailRow) = Rows(member, emailId);
+        return [new(TableTransactionActionType.Add, memberRow), new(TableTransactionActionType.Add, emailRow)];
+    }
+
+    /// <summary>
+    /// The rows that add one member in one transaction of its partition (its id row, its email row, its external-id
+    /// pointer when that lives beside it), or null when its external id must be claimed in another partition first
+    /// (a sharded organization's member): such a member is added alone, by <see cref="CreateAsync"/>.
+    /// </summary>
+    internal static List<TableTransactionAction>? Additions(Member member, string emailId)
+    {
+        if (member.ExternalId is not null && !PointerBeside(member)) return null;
+        var actions = RowsToAdd(member, emailId);
+        if (member.ExternalId is { } ownId) actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId)));
+        return actions;
+    }
+
+    /// <summary>
+    /// Adds several members of one partition in one transaction (at most 100 rows: <see cref="Additions"/> of each), all
+    /// or none: the directory import's fast path. Any clash (an email or external id already there, the same email twice
+    /// in the batch) fails the whole transaction, and the caller adds those members one by one with
+    /// <see cref="CreateAsync"/>, which reports each clash as the API does.
+    /// </summary>
+    internal async Task AddAllAsync(IReadOnlyList<TableTransactionAction> additions, CancellationToken ct) =>
+        await tables.Members.SubmitTransactionAsync(additions, ct);
 
     /// <summary>
     /// Rewrites both member rows, conditional on the ETags they were read with, and moves the external-id pointer when it
@@ -149,6 +184,27 @@ public sealed class MemberStore(SessionTables tables)
         }
         if (deleted.ExternalId is { } id && !beside)
             await _pointers.ReleaseIfTargetAsync(deleted.OrganizationId, id, deleted.MemberId, ct);
+    }
+
+    /// <summary>
+    /// Deletes every row an organization has in the members table (members, their email and external-id rows, sessions,
+    /// Idempotency-Key records) from each of its partitions (<see cref="Keys.OrganizationPartitions"/>), several
+    /// partitions at once, in transactions of up to 100 rows. Returns how many rows it deleted.
+    /// </summary>
+    internal async Task<int> DeleteOrganizationRowsAsync(Organization organization, CancellationToken ct)
+    {
+        var deleted = 0;
+        await Parallel.ForEachAsync(Keys.OrganizationPartitions(organization.OrganizationId, organization.MemberShards), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+            // Collect first, then delete: deleting while paging would move the continuation under the query.
+            var rows = new List<ITableEntity>();
+            await foreach (var row in tables.Members.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: token))
+                rows.Add(row);
+            await SessionStore.DeleteAllAsync(tables.Members, rows, token);
+            Interlocked.Add(ref deleted, rows.Count);
+        });
+        return deleted;
     }
 
     private async Task<StoredMember?> ReadAsync(string partition, string rowKey, CancellationToken ct)

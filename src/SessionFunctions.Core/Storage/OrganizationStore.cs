@@ -60,11 +60,60 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
         cache.Set(OrganizationKeys.Of(organization.OrganizationId, Names(organization).Select(n => n.RowKey)), organization, time.GetUtcNow());
     }
 
-    /// <summary>The stored organization with its row's version, for a conditional update; never from cache.</summary>
+    /// <summary>The stored organization with its row's version, for a conditional update; never from cache. Null when deleted.</summary>
     internal async Task<(Organization Organization, OrganizationVersion Version)?> ReadForUpdateAsync(string organizationId, CancellationToken ct)
     {
         var row = await ReadRowAsync(organizationId, ct);
-        return row is null ? null : (Deserialize(row), new OrganizationVersion(row.ETag, row.PartitionKey == Keys.LegacyOrganizationsPartition));
+        return row is null || row.Deleted ? null : (Deserialize(row), new OrganizationVersion(row.ETag, row.PartitionKey == Keys.LegacyOrganizationsPartition));
+    }
+
+    /// <summary>
+    /// <c>DELETE</c>'s first write: marks the organization deleted with one conditional write of its row, so from that
+    /// moment it is not found (no session of it authenticates, lists or revokes, no member is created in it), whatever
+    /// of its rows are left. The change goes to the feed first, so every instance's cache forgets it within
+    /// <c>Sessions__OrganizationChangePoll</c>; this instance's at once. Finds it by id, slug or external id even when a
+    /// deletion was interrupted (the row stays as a tombstone, so a repeated DELETE can always finish); null when nothing
+    /// is named so. Returns the organization as it was.
+    /// </summary>
+    public async Task<Organization?> DeleteAsync(string identifier, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(identifier) || identifier.Length > 256) return null;
+        var isId = ids.TryParseOrganization(identifier, out _);
+        var nameRowKey = isId ? null : Keys.OrganizationName(identifier);
+        var organizationId = isId ? identifier
+            : (await PointerAsync(Keys.OrganizationNamePartition(nameRowKey!), nameRowKey!, ct) ?? await PointerAsync(Keys.LegacyOrganizationsPartition, nameRowKey!, ct))?.Target;
+        if (organizationId is null || await ReadRowAsync(organizationId, ct) is not { } row) return null;
+        var organization = Deserialize(row);
+        var names = Names(organization).Select(n => n.RowKey).ToList();
+        if (nameRowKey is not null && !names.Contains(nameRowKey)) return null; // a dangling pointer names nothing
+        if (!row.Deleted)
+        {
+            await changes.AppendAsync(organization.OrganizationId, names, ct);
+            row.Deleted = true;
+            try { await tables.Organizations.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct); }
+            catch (RequestFailedException e) when (e.Status is 412 or 404) { throw new RowChangedException(e); }
+        }
+        cache.Remove(OrganizationKeys.Of(organization.OrganizationId, names));
+        return organization;
+    }
+
+    /// <summary>
+    /// The last step of a deletion: removes the organization's name index rows (each only while it still names this
+    /// organization, in the new place and the old), so its slug and external id are free for a new organization.
+    /// </summary>
+    internal async Task DeleteNamesAsync(Organization organization, CancellationToken ct)
+    {
+        var names = Names(organization).Select(n => n.RowKey).ToList();
+        foreach (var rowKey in names)
+        {
+            await ReleaseAsync(rowKey, organization.OrganizationId, ct);
+            if (await PointerAsync(Keys.LegacyOrganizationsPartition, rowKey, ct) is { } legacy && legacy.Target == organization.OrganizationId)
+            {
+                try { await tables.Organizations.DeleteEntityAsync(Keys.LegacyOrganizationsPartition, rowKey, legacy.ETag, ct); }
+                catch (RequestFailedException e) when (e.Status == 412) { } // taken over meanwhile
+            }
+        }
+        cache.Remove(OrganizationKeys.Of(organization.OrganizationId, names));
     }
 
     /// <summary>
@@ -204,8 +253,9 @@ public sealed class OrganizationStore(SessionTables tables, OrganizationCache ca
         return pointer.HasValue ? pointer.Value : null;
     }
 
+    /// <summary>The organization, or null when there is none or it is deleted.</summary>
     private async Task<Organization?> ReadAsync(string organizationId, CancellationToken ct) =>
-        await ReadRowAsync(organizationId, ct) is { } row ? Deserialize(row) : null;
+        await ReadRowAsync(organizationId, ct) is { Deleted: false } row ? Deserialize(row) : null;
 
     /// <summary>The organization's row: in its partition, else (written before organizations were spread) in the old one.</summary>
     private async Task<OrganizationEntity?> ReadRowAsync(string organizationId, CancellationToken ct)

@@ -8,7 +8,7 @@ using SessionFunctions.Core.Errors;
 namespace SessionFunctions.Core.UserInfo;
 
 /// <summary>The claims migrate uses from the legacy provider's UserInfo response.</summary>
-public sealed record UserInfoResult(string Email, string? Subject);
+public sealed record UserInfoResult(string Email, string? Subject, string? Name = null);
 
 /// <summary>
 /// Calls the legacy provider's OIDC UserInfo endpoint (<c>GET</c>, <c>Authorization: Bearer &lt;legacy token&gt;</c>).
@@ -102,7 +102,8 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
                 : !emailVerifiedRequired;
             if (!verified) throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
             var subject = root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
-            return new UserInfoResult(email.GetString()!, subject);
+            var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            return new UserInfoResult(email.GetString()!, subject, name);
         }
     }
 

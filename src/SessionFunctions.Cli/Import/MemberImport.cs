@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Azure.Data.Tables;
+using SessionFunctions.Api.Endpoints;
+using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Features;
+using SessionFunctions.Core.Json;
+using SessionFunctions.Core.Model;
+using SessionFunctions.Core.Storage;
+
+namespace SessionFunctions.Cli.Import;
+
+/// <summary>
+/// <c>import members FILE [--organization ID]</c>. Each row goes through the API's own rules and member-building code
+/// (<see cref="CreateMember"/>: email, name, external id, roles, metadata); members are written in table batch
+/// transactions of up to 100 rows of one partition, several partitions at once. A batch is all or nothing, so a member
+/// is either fully in or absent whenever the import is killed; a batch that clashes with what is stored (a re-run, an
+/// email twice in the file) is written again member by member through <see cref="MemberStore.CreateAsync"/>, where an
+/// email already in the organization is reported as already there.
+/// </summary>
+public sealed class MemberImport(OrganizationStore organizations, MemberStore members, CreateMember creator)
+{
+    private const int MaxEntitiesPerBatch = 100;
+    private const int MaxBufferedRows = 20_000;
+    public int Parallelism { get; init; } = 8;
+
+    private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction>? Additions);
+
+    public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken ct)
+    {
+        var batches = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(Parallelism * 2) { SingleWriter = true });
+        var writers = Enumerable.Range(0, Parallelism).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct)) await WriteAsync(batch, report, ct);
+        }, ct)).ToList();
+
+        var buffers = new Dictionary<string, List<Pending>>(StringComparer.Ordinal);
+        var buffered = 0;
+        try
+        {
+            await foreach (var row in rows.ReadAsync(ct))
+            {
+                report.RowRead();
+                var pending = await PrepareAsync(row, organization, report, ct);
+                if (pending is null) continue;
+                if (dryRun) { report.RowCreated(); continue; }
+                if (pending.Additions is null) { await batches.Writer.WriteAsync([pending], ct); continue; } // added alone (its external id is claimed first)
+                var partition = pending.Additions[0].Entity.PartitionKey;
+                if (!buffers.TryGetValue(partition, out var buffer)) buffers[partition] = buffer = [];
+                if (buffer.Sum(p => p.Additions!.Count) + pending.Additions.Count > MaxEntitiesPerBatch)
+                {
+                    buffered -= buffer.Count;
+                    await batches.Writer.WriteAsync(buffer, ct);
+                    buffers[partition] = buffer = [];
+                }
+                buffer.Add(pending);
+                if (++buffered > MaxBufferedRows) // many organizations interleaved: keep memory flat
+                {
+                    foreach (var full in buffers.Values) await batches.Writer.WriteAsync(full, ct);
+                    buffers.Clear();
+                    buffered = 0;
+                }
+            }
+            foreach (var rest in buffers.Values.Where(b => b.Count > 0)) await batches.Writer.WriteAsync(rest, ct);
+        }
+        finally
+        {
+            batches.Writer.TryComplete();
+        }
+        await Task.WhenAll(writers);
+    }
+
+    /// <summary>The row checked by the API's rules and built into a member (nothing written yet), or null when it is bad.</summary>
+    private async Task<Pending?> PrepareAsync(ImportRow row, string? organization, ImportReport report, CancellationToken ct)
+    {
+        if (row.Fields is not { } fields) { report.RowBad(row.Line, row.Error ?? "unreadable"); return null; }
+        try
+        {
+            // A row is the API's create request plus the organization it goes to.
+            var organizationId = fields.TryGetPropertyValue("organization_id", out var named) ? named?.GetValue<string>() : organization;
+            fields.Remove("organization_id");
+            var record = fields.Deserialize<CreateMemberBody>(SessionJson.Options)!;
+            if (string.IsNullOrEmpty(organizationId)) { report.RowBad(row.Line, "no organization_id (give the column or --organization)"); return null; }
+            if (string.IsNullOrEmpty(record.EmailAddress)) { report.RowBad(row.Line, "email_address is missing"); return null; }
+            var draft = creator.Check(new CreateMemberCommand(organizationId, record.EmailAddress, record.Name, record.Roles, record.ExternalId,
+                record.TrustedMetadata, record.UntrustedMetadata, record.CreateMemberAsPending ?? false, record.IsBreakglass ?? false));
+            var resolved = await organizations.GetAsync(organizationId, ct); // cached after the first row of each organization
+            var (member, emailId) = creator.Build(resolved, draft, emailVerified: false);
+            return new Pending(row.Line, member, emailId, MemberStore.Additions(member, emailId));
+        }
+        catch (SessionException e) { report.RowBad(row.Line, $"{e.Type.Value}: {e.Message}"); }
+        catch (JsonException e) { report.RowBad(row.Line, "a field has the wrong type: " + e.Path); }
+        catch (InvalidOperationException) { report.RowBad(row.Line, "organization_id must be a string"); }
+        return null;
+    }
+
+    private async Task WriteAsync(List<Pending> batch, ImportReport report, CancellationToken ct)
+    {
+        if (batch.All(p => p.Additions is not null)) try
+        {
+            await members.AddAllAsync([.. batch.SelectMany(p => p.Additions!)], ct);
+            foreach (var _ in batch) report.RowCreated();
+            return;
+        }
+        catch (TableTransactionFailedException) { } // a clash somewhere in the batch: write one by one below
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await members.CreateAsync(pending.Member, pending.EmailId, ct);
+                report.RowCreated();
+            }
+            catch (SessionException e) when (e.Type == ErrorTypes.DuplicateMemberEmail) { report.RowAlreadyThere(); }
+            catch (SessionException e) { report.RowBad(pending.Line, $"{e.Type.Value}: {e.Message}"); }
+        }
+    }
+}
