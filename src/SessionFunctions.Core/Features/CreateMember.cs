@@ -27,7 +27,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         {
             OrganizationId = organization.OrganizationId,
             MemberId = ids.Member(organizationKey, Guid.NewGuid()),
-            EmailAddress = c.EmailAddress.Trim(),
+            EmailAddress = EmailAddress.Trim(c.EmailAddress),
             Status = c.CreateMemberAsPending ? MemberStatus.Pending : MemberStatus.Active,
             Name = c.Name ?? "",
             IsBreakglass = c.IsBreakglass,
