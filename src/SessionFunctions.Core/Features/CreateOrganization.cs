@@ -22,6 +22,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         var name = OrganizationNames.Name(c.OrganizationName);
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
+        OrganizationNames.LogoUrl(c.OrganizationLogoUrl);
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
