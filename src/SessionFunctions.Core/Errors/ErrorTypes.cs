@@ -51,7 +51,6 @@ public static class ErrorTypes
     public static readonly ErrorType MigrateProviderUnavailable = new("migrate_from_external_unexpected_response", ErrorKind.Unavailable, "The external provider's UserInfo endpoint could not be reached in time. Please retry.");
     public static readonly ErrorType MigrateMissingEmail = new("migrate_from_external_missing_userinfo", ErrorKind.BadRequest, "The external provider's UserInfo response has no email address.");
     public static readonly ErrorType MigrateUnverifiedEmail = new("oidc_response_unverified_email", ErrorKind.BadRequest, "The external provider reports that the email address is not verified.");
-    public static readonly ErrorType MigrateInvalidEmail = new("invalid_email", ErrorKind.BadRequest, "The external provider's UserInfo response holds an invalid email address (only ASCII spaces and tabs around it are ignored).");
     public static readonly ErrorType MigrateEmailNotAMember = new("migrate_from_external_email_does_not_exist", ErrorKind.NotFound, "No member of the organization has the email address the external provider returned.");
 
     // Idempotency-Key (IETF httpapi draft): a retried request gets the first answer again, or one of these.

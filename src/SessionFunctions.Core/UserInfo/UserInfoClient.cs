@@ -105,7 +105,8 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
             if (!verified) throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
             // Taken as the provider sent it: only ASCII spaces and tabs around it are trimmed, and an address holding
             // any other white space, control or format character is refused, never folded into another member's.
-            if (!EmailAddress.IsValid(email.GetString())) throw new SessionException(ErrorTypes.MigrateInvalidEmail);
+            if (!EmailAddress.IsValid(email.GetString()))
+                throw new SessionException(ErrorTypes.InvalidEmail, "The external provider's UserInfo email is not a valid address (only ASCII spaces and tabs around it are ignored).");
             var subject = root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
             return new UserInfoResult(email.GetString()!, subject);
         }

@@ -75,10 +75,19 @@ public sealed class KeyRetentionTests
             var oldKid = Kid(jwt);
             var start = server.Clock!.GetUtcNow();
 
-            foreach (var days in new[] { 3, 100, 363 }) // each jump rotates the key (hourly) and passes the 1-day overlap
+            // A key made late signs one lead (10 minutes) after it was made; its predecessor leaves the JWKS a day later.
+            async Task RotateAtAsync(DateTimeOffset at)
             {
-                server.Clock.SetUtcNow(start + TimeSpan.FromDays(days));
+                server.Clock.SetUtcNow(at);
                 await ring.RefreshAsync(CancellationToken.None);
+                server.Clock.SetUtcNow(at + TimeSpan.FromMinutes(11));
+                await ring.RefreshAsync(CancellationToken.None);
+            }
+
+            foreach (var days in new[] { 3, 100, 363 })
+            {
+                await RotateAtAsync(start + TimeSpan.FromDays(days - 1.5));
+                await RotateAtAsync(start + TimeSpan.FromDays(days));
                 Assert.DoesNotContain(oldKid, await JwksKidsAsync(server));
                 var authenticated = await AuthenticateAsync(server, jwt);
                 Assert.Equal(sessionId, SessionId(authenticated));

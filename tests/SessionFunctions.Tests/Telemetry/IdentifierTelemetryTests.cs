@@ -44,6 +44,7 @@ public sealed class IdentifierTelemetryTests(TelemetryServerFixture server) : IC
         foreach (var span in server.Spans)
         {
             exported.Add(span.DisplayName);
+            exported.Add(span.StatusDescription ?? "");
             exported.AddRange(span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
             exported.AddRange(span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}:{t.Key}={t.Value}")));
         }
