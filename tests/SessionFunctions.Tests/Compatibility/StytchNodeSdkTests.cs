@@ -7,7 +7,9 @@ namespace SessionFunctions.Tests.Compatibility;
 /// <summary>
 /// The official Stytch Node SDK, pointed at this service's base URL, just works: migrate, authenticate by token and by
 /// JWT (locally against our JWKS with jose, and remotely), list, JWKS, organization and member updates, exchange, revoke,
-/// and its error parsing.
+/// and its error parsing; and RBAC: the policy endpoints its policy cache reads, an organization's custom roles, and a
+/// matrix of 5 subjects (Stytch's default role, project roles, stytch_admin, an organization's custom role, a role granted
+/// by email domain) x 4 resources x 3 actions on which its local checks and the server's agree cell by cell.
 /// The script is tests/compat/stytch-node-sdk.mjs; the SDK version is pinned in package.json.
 /// </summary>
 public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : IClassFixture<StytchNodeSdkTests.HttpsServer>
@@ -38,6 +40,14 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
         start.Environment["OTHER_ORGANIZATION_ID"] = otherOrganizationId;
         start.Environment["OTHER_MEMBER_ID"] = otherMemberId;
         start.Environment["LEGACY_TOKEN"] = server.UserInfo.IssueToken("SDK.User@example.com");
+        start.Environment["RBAC_SUBJECTS"] = JsonSerializer.Serialize(new[] { "plain", "editor", "adminAndBilling", "customRole", "byEmailDomain" }.ToDictionary(
+            name => name,
+            name =>
+            {
+                var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@{(name == "byEmailDomain" ? "partners.example" : "example.com")}";
+                server.RememberEmail(email);
+                return new { email, token = server.UserInfo.IssueToken(email) };
+            }));
         start.Environment["NODE_EXTRA_CA_CERTS"] = server.AuthorityPem;
         using var node = Process.Start(start)!;
         var output = await node.StandardOutput.ReadToEndAsync();
@@ -46,6 +56,6 @@ public sealed class StytchNodeSdkTests(StytchNodeSdkTests.HttpsServer server) : 
 
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
         Assert.True(node.ExitCode == 0 && last.Contains("\"ok\":true"), $"the SDK script failed (exit {node.ExitCode}):\n{output}\n{errors}");
-        Assert.Equal(13, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
+        Assert.Equal(20, JsonDocument.Parse(last).RootElement.GetProperty("checks").GetArrayLength());
     }
 }
