@@ -55,14 +55,16 @@ public sealed partial class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Every_http_function_but_the_catch_all_serves_a_route_of_the_table()
+    public void Every_http_function_but_the_catch_alls_serves_a_route_of_the_table()
     {
         var functions = HttpFunctions();
-        Assert.Single(functions, f => f.Route == CatchAllFunction.Route);
-        foreach (var f in functions.Where(f => f.Route != CatchAllFunction.Route))
+        var catchAll = typeof(CatchAllFunction).FullName + ".";
+        Assert.Contains(functions, f => f.EntryPoint.StartsWith(catchAll, StringComparison.Ordinal));
+        var routed = functions.Where(f => !f.EntryPoint.StartsWith(catchAll, StringComparison.Ordinal)).ToList();
+        foreach (var f in routed)
             Assert.True(SessionApiRoutes.All.Count(r => r.Template == f.Route && f.Methods.SequenceEqual([r.Verb])) == 1,
                 $"Function {f.Name} ({string.Join(",", f.Methods)} {f.Route}) serves no route of SessionApiRoutes.All.");
-        Assert.Equal(SessionApiRoutes.All.Count + 1, functions.Count);
+        Assert.Equal(SessionApiRoutes.All.Count, routed.Count);
     }
 
     [Theory]
