@@ -1,9 +1,11 @@
 // SessionFunctions on Azure Functions Flex Consumption.
 //
 // Deploys, into one resource group: a user-assigned managed identity (the app's only credential), then one module each
-// for storage (host + deployment package + tables), monitoring (Application Insights, the "Session migration" workbook,
-// alerts), Key Vault (project secret, signing or wrapping key) and the app (Flex plan, function app, settings). Each
-// module assigns the identity the least roles it needs on its own resources. See infra/README.md for the why.
+// for the network (VNet, private DNS zones), storage (host + deployment package + tables), monitoring (Application
+// Insights, the "Session migration" workbook, alerts), Key Vault (project secret, signing or wrapping key) and the app
+// (Flex plan, function app on VNet integration, settings). Storage and Key Vault deny public networks and are reached
+// through private endpoints unless allowPublicNetworkAccess is true. Each module assigns the identity the least roles
+// it needs on its own resources. See infra/README.md for the why.
 //
 // Build and lint: bash eng/bicep/check.sh
 
@@ -72,6 +74,22 @@ param jwtReuseWindow string = '00:01:00'
 ])
 param signingMode string = 'KeyVault'
 
+@description('Open the storage account and the Key Vault to public networks, for a development deployment whose data you want to reach from your machine (Storage Explorer, az). False (the default) denies public access: the app reaches both only through private endpoints in its virtual network.')
+param allowPublicNetworkAccess bool = false
+
+@description('Storage redundancy: Standard_ZRS (three availability zones) where the region has zones, else Standard_LRS.')
+@allowed([
+  'Standard_ZRS'
+  'Standard_LRS'
+])
+param storageSku string = 'Standard_ZRS'
+
+@description('Address space of the app\'s virtual network (a /16 of private addresses not used by networks you peer it with).')
+param vnetAddressPrefix string = '10.60.0.0/16'
+
+@description('Also send the table service\'s resource logs to Log Analytics. Their request URIs hold organization ids and the hashed keys of members\' emails and external ids, so off by default (metrics are always sent).')
+param storageTableResourceLogs bool = false
+
 @description('Wrapped mode: how often the app starts signing with a new key (Signing__RotationInterval, d.hh:mm:ss).')
 param signingRotationInterval string = '30.00:00:00'
 
@@ -126,15 +144,35 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   tags: tags
 }
 
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    location: location
+    tags: tags
+    name: 'vnet-${environmentName}-${resourceToken}'
+    addressPrefix: vnetAddressPrefix
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
     location: location
     tags: tags
     name: 'st${take(compactName, 9)}${resourceToken}' // 3-24 lowercase letters and digits
+    sku: storageSku
     tableNames: tableNames
     deploymentContainerName: 'app-package'
     principalId: identity.properties.principalId
+    allowPublicNetworkAccess: allowPublicNetworkAccess
+    privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
+    dnsZoneIds: {
+      blob: network.outputs.blobDnsZoneId
+      queue: network.outputs.queueDnsZoneId
+      table: network.outputs.tableDnsZoneId
+    }
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    tableResourceLogs: storageTableResourceLogs
   }
 }
 
@@ -162,6 +200,9 @@ module keyVault 'modules/keyvault.bicep' = {
     projectSecret: projectSecret
     principalId: identity.properties.principalId
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    allowPublicNetworkAccess: allowPublicNetworkAccess
+    privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
+    dnsZoneId: network.outputs.vaultDnsZoneId
     keyAdminPrincipalId: keyAdminPrincipalId
     keyAdminPrincipalType: keyAdminPrincipalType
   }
@@ -180,8 +221,8 @@ var signingSettings = signingMode == 'KeyVault'
       Signing__RotationLead: signingRotationLead
     }
 
-// The app module starts only once the other modules, and so every role assignment, are done: the host starts as soon
-// as its settings land and needs its data-plane access by then.
+// The app module starts only once the other modules, and so every role assignment and private endpoint, are done: the
+// host starts as soon as its settings land and needs its data-plane access, through the network, by then.
 module app 'modules/app.bicep' = {
   name: 'app'
   params: {
@@ -191,6 +232,7 @@ module app 'modules/app.bicep' = {
     name: 'func-${environmentName}-${resourceToken}'
     identityId: identity.id
     identityClientId: identity.properties.clientId
+    subnetId: network.outputs.appSubnetId
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -30,6 +30,9 @@ param instanceMemoryMB int
 @description('Storage endpoints for the Functions host and the app\'s tables.')
 param storageEndpoints { blob: string, queue: string, table: string }
 
+@description('Subnet (delegated to Microsoft.App/environments) the app joins: its outbound traffic to storage and Key Vault goes through the network\'s private endpoints.')
+param subnetId string
+
 @description('Application Insights connection string (not a secret: ingestion needs the identity, local auth is off).')
 param appInsightsConnectionString string
 
@@ -66,6 +69,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: subnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -90,6 +94,23 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         version: '10.0'
       }
     }
+  }
+}
+
+// No basic (user name and password) publishing: deployments authenticate with Entra ID, as azd does.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

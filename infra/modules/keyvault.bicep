@@ -27,6 +27,15 @@ param projectSecret string
 @description('Principal id of the app\'s managed identity.')
 param principalId string
 
+@description('True opens the vault to public networks (development deployments); false denies them.')
+param allowPublicNetworkAccess bool
+
+@description('Subnet of the private endpoints.')
+param privateEndpointSubnetId string
+
+@description('Private DNS zone privatelink.vaultcore.azure.net.')
+param dnsZoneId string
+
 @description('Log Analytics workspace receiving the vault\'s audit log.')
 param logAnalyticsWorkspaceId string
 
@@ -59,10 +68,11 @@ resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    // Keys and the secret below are written through Azure Resource Manager, which the network rules do not apply to.
+    publicNetworkAccess: allowPublicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: allowPublicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: 'None'
     }
   }
 }
@@ -120,6 +130,20 @@ resource projectSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
 }
 
 // Audit trail of every data-plane call (sign, wrap, get key, get secret) into the Log Analytics workspace.
+// The app signs, wraps and reads its secret through this endpoint.
+module endpoint 'private-endpoint.bicep' = {
+  name: 'pe-${name}-vault'
+  params: {
+    location: location
+    tags: tags
+    name: 'pe-${name}-vault'
+    subnetId: privateEndpointSubnetId
+    resourceId: keyVault.id
+    groupId: 'vault'
+    dnsZoneId: dnsZoneId
+  }
+}
+
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'audit-to-log-analytics'
   scope: keyVault

@@ -1,5 +1,7 @@
 // Storage: the Functions host's blobs and queues, the Flex deployment package container and the app's tables.
-// Shared keys are off: everything goes through the app's managed identity, with the roles assigned here.
+// Shared keys are off: everything goes through the app's managed identity, with the roles assigned here, each on the
+// narrowest scope the service can grant it on. Private by default: public network access is off and the app reaches
+// blob, queue and table through private endpoints in its virtual network.
 
 @description('Azure region.')
 param location string
@@ -10,6 +12,13 @@ param tags { *: string }
 @description('Storage account name (3-24 lowercase letters and digits).')
 param name string
 
+@description('Standard_ZRS (three zones) where the region has availability zones, else Standard_LRS.')
+@allowed([
+  'Standard_ZRS'
+  'Standard_LRS'
+])
+param sku string
+
 @description('The app\'s table names.')
 param tableNames string[]
 
@@ -19,9 +28,31 @@ param deploymentContainerName string
 @description('Principal id of the app\'s managed identity.')
 param principalId string
 
+@description('True opens the account to public networks (development deployments); false denies them.')
+param allowPublicNetworkAccess bool
+
+@description('Subnet of the private endpoints.')
+param privateEndpointSubnetId string
+
+@description('Private DNS zones of blob, queue and table.')
+param dnsZoneIds { blob: string, queue: string, table: string }
+
+@description('Log Analytics workspace receiving the storage metrics and logs.')
+param logAnalyticsWorkspaceId string
+
+@description('Also send the table service\'s resource logs, whose request URIs hold organization ids and the hashed keys of emails and external ids (see README, Threat model).')
+param tableResourceLogs bool
+
+// Containers the Functions host uses (timer schedule monitor, singleton leases, function keys): made here, so the
+// app's identity needs roles on these containers only, not on the account.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
+
 // Built-in role definitions (the GUIDs are the same in every tenant).
 var storageTableDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-var storageBlobDataOwner = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+var storageBlobDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
 var storageQueueDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
@@ -30,7 +61,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   tags: tags
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    name: sku
   }
   properties: {
     accessTier: 'Hot'
@@ -40,10 +71,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: allowPublicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: allowPublicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: 'None'
     }
   }
 }
@@ -73,43 +104,69 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-
   }
 ]
 
-// The expiry sweep's work queue: the timer function writes one message per due expiry partition, a queue-triggered
-// function sweeps each (src/SessionFunctions.Functions/SweepFunction.cs; the name is SweepFunction.Queue). The host
-// would create it on first use; declaring it keeps it visible and lets the poison queue sit beside it.
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = [
+  for containerName in hostContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
+// The expiry sweep's work queue: the timer function writes one message per due expiry partition, a queue-triggered
+// function sweeps each (src/SessionFunctions.Functions/SweepFunction.cs; the name is SweepFunction.Queue). The host
+// would create it on first use; declaring it keeps it visible and lets the poison queue sit beside it.
 resource sweepQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
   parent: queueService
   name: 'session-sweep'
 }
 
-// The app's tables (Organizations, OrganizationChanges, Members, SessionExpiry, SigningKeys). The host itself needs no tables.
-resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, storageTableDataContributor)
-  scope: storage
+// The app's tables (Organizations, OrganizationChanges, Members, SessionExpiry, SigningKeys), each on its own. The host needs no tables.
+resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (tableName, i) in tableNames: {
+    name: guid(tables[i].id, principalId, storageTableDataContributor)
+    scope: tables[i]
+    properties: {
+      roleDefinitionId: storageTableDataContributor
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The Flex deployment package container: the platform loads the package with the app's identity, and writes it there
+// with the same identity when `azd deploy` (one deploy) publishes, so read alone would break deployments. Nothing else.
+resource deploymentContainerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deploymentContainer.id, principalId, storageBlobDataContributor)
+  scope: deploymentContainer
   properties: {
-    roleDefinitionId: storageTableDataContributor
+    roleDefinitionId: storageBlobDataContributor
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// Host blobs (timer schedule monitor, singleton leases, keys) and the Flex deployment package container.
-resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, storageBlobDataOwner)
-  scope: storage
-  properties: {
-    roleDefinitionId: storageBlobDataOwner
-    principalId: principalId
-    principalType: 'ServicePrincipal'
+// The host's own containers. Contributor, not Owner: leases and blobs, no ACLs, and no other container.
+resource hostContainerContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (containerName, i) in hostContainerNames: {
+    name: guid(hostContainers[i].id, principalId, storageBlobDataContributor)
+    scope: hostContainers[i]
+    properties: {
+      roleDefinitionId: storageBlobDataContributor
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 // Queues: the sweep's (the timer writes, the queue trigger reads and deletes, through the host's AzureWebJobsStorage
-// identity connection) and the host's own (retries, poison messages).
+// identity connection) and the host's own (retries, poison messages). They hold no member data.
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageQueueDataContributor)
   scope: storage
@@ -117,6 +174,101 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: storageQueueDataContributor
     principalId: principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// Private endpoints: the only way in while public network access is off.
+module endpoints 'private-endpoint.bicep' = [
+  for service in ['blob', 'queue', 'table']: {
+    name: 'pe-${name}-${service}'
+    params: {
+      location: location
+      tags: tags
+      name: 'pe-${name}-${service}'
+      subnetId: privateEndpointSubnetId
+      resourceId: storage.id
+      groupId: service
+      dnsZoneId: dnsZoneIds[service]
+    }
+  }
+]
+
+// Diagnostics to Log Analytics: transaction metrics of the account and of each service; resource logs of blob and
+// queue (package and host traffic); the table service's resource logs only when asked (tableResourceLogs), because
+// each line's URI holds row keys.
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: tableResourceLogs
+      ? [
+          {
+            categoryGroup: 'allLogs'
+            enabled: true
+          }
+        ]
+      : []
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
   }
 }
 

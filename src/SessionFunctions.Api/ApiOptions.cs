@@ -40,6 +40,12 @@ public sealed class RateLimitOptions
     public int FailedAuthenticationPermits { get; set; } = 20;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many proxies in front of this host append the address they saw to <c>X-Forwarded-For</c> and are trusted to
+    /// (see <see cref="Http.ClientAddress"/>). 0, the default, counts the connection's address and ignores the header.
+    /// </summary>
+    public int TrustedProxies { get; set; }
 }
 
 internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
@@ -55,6 +61,8 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             errors.Add("Api__RateLimit__ProjectPermits and Api__RateLimit__ClientPermits must be 0 (off) or more.");
         if (o.RateLimit.FailedAuthenticationPermits < 0)
             errors.Add("Api__RateLimit__FailedAuthenticationPermits must be 0 (off) or more.");
+        if (o.RateLimit.TrustedProxies is < 0 or > 10)
+            errors.Add("Api__RateLimit__TrustedProxies must be between 0 (the connection's address) and 10.");
         if (o.RateLimit.Window < TimeSpan.FromMilliseconds(1) || o.RateLimit.Window > TimeSpan.FromHours(1))
             errors.Add("Api__RateLimit__Window must be between 00:00:00.001 and 01:00:00.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -18,7 +18,8 @@ namespace SessionFunctions.Api;
 /// (HttpClient), Table Storage and Key Vault (Azure.Core's "Azure.*" sources), and the service's metrics
 /// (<see cref="Telemetry"/>). Exported to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
 /// is set and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; with neither, nothing is registered at all.
-/// Spans carry no path, query string or header: route templates only, so no token, secret or email reaches them.
+/// Spans carry no path, query string or header: route templates only, so no token, secret or email reaches them; the
+/// Azure SDK's spans lose their URLs' row keys and query strings (<see cref="AzureSpanScrubber"/>).
 /// </summary>
 public static class SessionTelemetry
 {
@@ -56,6 +57,7 @@ public static class SessionTelemetry
             .WithTracing(t =>
             {
                 t.AddSource(Telemetry.Name, "Azure.*")
+                    .AddProcessor(new AzureSpanScrubber()) // first, so that no exporter sees a row key
                     .AddAspNetCoreInstrumentation(o =>
                     {
                         o.RecordException = false; // exception messages may quote input

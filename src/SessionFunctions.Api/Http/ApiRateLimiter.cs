@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -13,7 +11,7 @@ namespace SessionFunctions.Api.Http;
 /// Failed authentications, on any route, spend only their client address's own failure permits: past those, that
 /// address gets 429 instead of 401, and nobody else is affected — a caller with valid credentials is never refused
 /// for anyone's failures, even from the same (NAT) address. Limits are per instance: N instances allow N times as much.
-/// The client address is the connection's (IPv6: its /64); behind a proxy, configure forwarded headers in the host.
+/// The client address is <see cref="ClientAddress"/>: the connection's, or what trusted proxies put in X-Forwarded-For.
 /// </summary>
 public sealed class ApiRateLimiter : IDisposable
 {
@@ -28,10 +26,10 @@ public sealed class ApiRateLimiter : IDisposable
         if (_options.ProjectPermits > 0)
             limiters.Add(PartitionedRateLimiter.Create<HttpContext, string>(_ => Bucket("project", _options.ProjectPermits)));
         if (_options.ClientPermits > 0)
-            limiters.Add(PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientKey(c), _options.ClientPermits)));
+            limiters.Add(PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientAddress.Key(c, _options.TrustedProxies), _options.ClientPermits)));
         _calls = limiters.Count == 0 ? NoLimit() : PartitionedRateLimiter.CreateChained([.. limiters]);
         _failures = _options.FailedAuthenticationPermits > 0
-            ? PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientKey(c), _options.FailedAuthenticationPermits))
+            ? PartitionedRateLimiter.Create<HttpContext, string>(c => Bucket(ClientAddress.Key(c, _options.TrustedProxies), _options.FailedAuthenticationPermits))
             : NoLimit();
     }
 
@@ -69,20 +67,6 @@ public sealed class ApiRateLimiter : IDisposable
 
     private static PartitionedRateLimiter<HttpContext> NoLimit() =>
         PartitionedRateLimiter.Create<HttpContext, string>(_ => RateLimitPartition.GetNoLimiter("none"));
-
-    /// <summary>The connection's address; an IPv6 client is one /64 (one customer network hands out a whole /64).</summary>
-    private static string ClientKey(HttpContext c)
-    {
-        var address = c.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            address = new IPAddress(bytes);
-        }
-        return "client:" + address;
-    }
 
     public void Dispose()
     {

@@ -6,15 +6,27 @@ using Microsoft.Extensions.Options;
 namespace SessionFunctions.Api.Http;
 
 /// <summary>
-/// Keeps query strings out of the host's request log lines, whatever the log levels. ASP.NET Core's hosting writes each
-/// request's URL, query string included ("Request starting … /member?email_address=…"), before any of our code runs, and
-/// a member lookup carries an email address there. The logger factory is wrapped so that those lines (and their
-/// <c>QueryString</c> value) read <c>?(redacted)</c> instead; every other line passes through untouched.
+/// Keeps query strings and identifiers out of the host's request log lines, whatever the log levels. ASP.NET Core's
+/// hosting writes each request's URL, query string included ("Request starting … /member?email_address=…"), before any
+/// of our code runs: a member lookup carries an email address in its query, and paths carry slugs and external ids
+/// (which may be emails). The logger factory is wrapped so that in those lines the <c>QueryString</c> reads
+/// <c>?(redacted)</c> and every path segment that is not a literal word of a route template reads <c>{…}</c>
+/// (<c>/v1/b2b/organizations/{…}/member</c>). The same goes for ASP.NET Core's other categories, whose Debug lines
+/// (routing, for one) quote the path too; lines of other categories pass through untouched.
 /// </summary>
 public static class RequestLogRedaction
 {
     public const string Redacted = "?(redacted)";
-    private const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    public const string RedactedSegment = "{…}";
+
+    /// <summary>The literal segments of the route templates (v1, b2b, organizations, member, …): the only ones a logged path keeps.</summary>
+    private static readonly HashSet<string> RouteWords = SessionApiRoutes.All
+        .SelectMany(r => r.Template.Split('/')).Where(s => !s.StartsWith('{')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>/v1/b2b/organizations/acme/members/ada@acme.example</c> → <c>/v1/b2b/organizations/{…}/members/{…}</c>.</summary>
+    internal static string RedactPath(string path) =>
+        string.Join('/', path.Split('/').Select(s => s.Length == 0 || RouteWords.Contains(s) ? s : RedactedSegment));
+    private const string AspNetCore = "Microsoft.AspNetCore";
 
     public static IServiceCollection RedactQueryStringsInRequestLogs(this IServiceCollection services)
     {
@@ -30,7 +42,7 @@ public static class RequestLogRedaction
         public ILogger CreateLogger(string categoryName)
         {
             var logger = inner.CreateLogger(categoryName);
-            return categoryName == HostingCategory ? new RedactingLogger(logger) : logger;
+            return categoryName.StartsWith(AspNetCore, StringComparison.Ordinal) ? new RedactingLogger(logger) : logger;
         }
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
@@ -46,17 +58,29 @@ public static class RequestLogRedaction
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var query = state is IEnumerable<KeyValuePair<string, object?>> values
-                ? values.FirstOrDefault(v => v.Key == "QueryString").Value as string
-                : null;
-            if (string.IsNullOrEmpty(query))
+            if (state is not IEnumerable<KeyValuePair<string, object?>> values)
             {
                 inner.Log(logLevel, eventId, state, exception, formatter);
                 return;
             }
-            var message = formatter(state, exception).Replace(query, Redacted, StringComparison.Ordinal);
-            var redacted = ((IEnumerable<KeyValuePair<string, object?>>)state!)
-                .Select(v => v.Key == "QueryString" ? new KeyValuePair<string, object?>(v.Key, Redacted) : v).ToList();
+            var list = values.ToList();
+            var query = list.FirstOrDefault(v => v.Key == "QueryString").Value as string;
+            var path = list.FirstOrDefault(v => v.Key == "Path").Value as string;
+            var redactedPath = string.IsNullOrEmpty(path) ? path : RedactPath(path);
+            if (string.IsNullOrEmpty(query) && redactedPath == path)
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+                return;
+            }
+            var message = formatter(state, exception);
+            if (!string.IsNullOrEmpty(query)) message = message.Replace(query, Redacted, StringComparison.Ordinal);
+            if (redactedPath != path) message = message.Replace(path!, redactedPath, StringComparison.Ordinal);
+            var redacted = list.Select(v => v.Key switch
+            {
+                "QueryString" when !string.IsNullOrEmpty(query) => new KeyValuePair<string, object?>(v.Key, Redacted),
+                "Path" => new KeyValuePair<string, object?>(v.Key, redactedPath),
+                _ => v,
+            }).ToList();
             inner.Log(logLevel, eventId, redacted, exception, (_, _) => message);
         }
     }

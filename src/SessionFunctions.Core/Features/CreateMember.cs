@@ -59,7 +59,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         {
             OrganizationId = organization.OrganizationId,
             MemberId = ids.Member(ids.OrganizationKey(organization.OrganizationId), MemberPartition.NewMemberKey(organization, EmailAddress.Normalize(c.EmailAddress))),
-            EmailAddress = c.EmailAddress.Trim(),
+            EmailAddress = EmailAddress.Trim(c.EmailAddress),
             Status = c.CreateMemberAsPending ? MemberStatus.Pending : MemberStatus.Active,
             Name = c.Name ?? "",
             IsBreakglass = c.IsBreakglass,

@@ -33,6 +33,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         var name = OrganizationNames.Name(c.OrganizationName);
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
+        OrganizationNames.LogoUrl(c.OrganizationLogoUrl);
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
         var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning) ?? JitProvisioning.NotAllowed;
         var domains = OrganizationSettings.AllowedDomains(c.EmailAllowedDomains) ?? [];

@@ -23,10 +23,14 @@ internal sealed record IdempotencyClaim(IdempotencyKey Key, IdempotencyEntity? R
 /// deletes its record (a failure is not remembered, so a retry runs again). Records count as gone after 24 hours; a
 /// running record whose lease passed (its request died) may be taken over. Expired records are ignored when read and
 /// overwritten by the next request with their key, and the sweep deletes them: each record is put in the expiry index
-/// (before it is written) like a session.
+/// (before it is written) like a session. A replay never revives: the first answer is given again only while its
+/// session is live (<see cref="LiveSessions"/>: not revoked, not expired, its member not deleted); otherwise the record
+/// is taken over like an expired one and the request runs again as a fresh request would (the provider is asked again;
+/// the answer is a new session or the error a fresh request gets).
 /// </summary>
 public sealed class IdempotentRequests(
-    IdempotencyStore store, SessionStore sessions, IOptions<SessionsOptions> options, TimeProvider time, ILogger<IdempotentRequests> log)
+    IdempotencyStore store, SessionStore sessions, SessionLocator locator, LiveSessions live, IOptions<SessionsOptions> options, TimeProvider time,
+    ILogger<IdempotentRequests> log)
 {
     private readonly byte[] _salt = IdempotencyKey.Salt(options.Value.ProjectSecret);
 
@@ -62,9 +66,28 @@ public sealed class IdempotentRequests(
             if (existing.State == IdempotencyEntity.Running)
                 throw new SessionException(ErrorTypes.IdempotencyRequestInProgress);
             var answer = key.Open(existing.Answer) ?? throw new SessionException(ErrorTypes.IdempotencyKeyReused);
-            return new(key, null, JsonSerializer.Deserialize<SessionResult>(answer, SessionJson.Options));
+            var replay = JsonSerializer.Deserialize<SessionResult>(answer, SessionJson.Options)!;
+            if (await IsLiveAsync(replay, now, ct)) return new(key, null, replay);
+            // The session of the first answer was revoked or expired, or its member deleted: that answer no longer
+            // stands, and the request runs again in its place.
+            record.ETag = existing.ETag;
+            if (await store.TryReplaceAsync(record, ct)) return new(key, record, null);
         }
         throw new SessionException(ErrorTypes.IdempotencyRequestInProgress);
+    }
+
+    /// <summary>Whether the session a stored answer holds may still be used: the session and its member, two concurrent point reads.</summary>
+    private async Task<bool> IsLiveAsync(SessionResult replay, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await live.ReadAsync(locator.FromToken(replay.SessionToken), now, ct);
+            return true;
+        }
+        catch (SessionException e) when (e.Type == ErrorTypes.SessionNotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>

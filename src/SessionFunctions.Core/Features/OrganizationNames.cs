@@ -7,7 +7,8 @@ namespace SessionFunctions.Core.Features;
 /// The rules every organization name obeys, on create and on update. An <c>organization_id</c> in a request may be an
 /// id, a slug or an external id, so the three share one name space, compared with ASCII case folded: a slug or an
 /// external id may not read as an organization id in any case, and may not name another organization either way
-/// (the store's one name index enforces that).
+/// (the store's one name index enforces that). Every field an organization request writes is checked here, once for
+/// create and update alike.
 /// </summary>
 internal static class OrganizationNames
 {
@@ -30,4 +31,12 @@ internal static class OrganizationNames
         || externalId.Length is >= 1 and <= 128 && !externalId.Any(char.IsControl) && !ids.TryParseOrganization(AsciiCase.Fold(externalId.Trim()), out _)
             ? externalId
             : throw new SessionException(ErrorTypes.InvalidOrganizationExternalId);
+
+    public const int MaxLogoUrlLength = 2048;
+
+    /// <summary>The organization_logo_url: at most 2,048 characters, none of them control characters ("" clears it).</summary>
+    public static string? LogoUrl(string? logoUrl) =>
+        logoUrl is null || logoUrl.Length <= MaxLogoUrlLength && !logoUrl.Any(char.IsControl)
+            ? logoUrl
+            : throw new SessionException(ErrorTypes.InvalidArgument, $"organization_logo_url must be at most {MaxLogoUrlLength} characters, none of them control characters.");
 }

@@ -33,7 +33,7 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
         if (c.OrganizationSlug is not null) OrganizationNames.Slug(c.OrganizationSlug, ids);
         var removeExternalId = c.OrganizationExternalId == "";
         if (!removeExternalId) OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
-        if (c.OrganizationLogoUrl is { Length: > 2048 }) throw new SessionException(ErrorTypes.InvalidArgument, "organization_logo_url must be at most 2048 characters.");
+        OrganizationNames.LogoUrl(c.OrganizationLogoUrl);
         if (c.TrustedMetadata is not null) Metadata.Validate(c.TrustedMetadata);
         providers.Check(c.TrustedMetadata);
         var jit = OrganizationSettings.JitProvisioning(c.EmailJitProvisioning);

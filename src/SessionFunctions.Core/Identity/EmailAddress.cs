@@ -8,15 +8,22 @@ namespace SessionFunctions.Core.Identity;
 public static class EmailAddress
 {
     /// <summary>
-    /// Trimmed, with ASCII letters lower-cased (<see cref="AsciiCase"/>): the form emails are compared in, per
-    /// organization. Any other character must match exactly.
+    /// Trimmed of ASCII spaces and tabs (<see cref="Trim"/>), with ASCII letters lower-cased (<see cref="AsciiCase"/>):
+    /// the form emails are compared in, per organization. Any other character must match exactly.
     /// </summary>
-    public static string Normalize(string email) => AsciiCase.Fold(email.Trim());
+    public static string Normalize(string email) => AsciiCase.Fold(Trim(email));
+
+    /// <summary>
+    /// The address without the ASCII spaces and tabs around it, and nothing else: any other white space (U+00A0, U+3000,
+    /// line breaks…) stays, and <see cref="IsValid"/> refuses it, so an address is never folded into another one.
+    /// </summary>
+    public static string Trim(string email) => email.Trim(' ', '\t');
 
     public static bool IsValid([NotNullWhen(true)] string? email)
     {
-        if (string.IsNullOrWhiteSpace(email)) return false;
-        var e = email.Trim();
+        if (email is null) return false;
+        var e = Trim(email);
+        if (e.Length == 0) return false;
         if (e.Length > 254) return false;
         var at = e.LastIndexOf('@');
         if (at < 1 || at > 64 || at == e.Length - 1 || e.IndexOf('@') != at) return false;

@@ -33,17 +33,25 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
 
     public async Task<IReadOnlyList<PublicSigningKey>> GetPublicKeysAsync(CancellationToken ct)
     {
-        var selected = KeyRotationWindow.Select(await ListVersionsAsync(ct), key.Version, time.GetUtcNow(),
-            TimeSpan.FromDays(options.Value.RotationOverlapDays));
-        var keys = new List<PublicSigningKey>(selected.Count);
+        var versions = await ListVersionsAsync(ct);
+        var now = time.GetUtcNow();
+        var selected = KeyRotationWindow.Select(versions, key.Version, now, TimeSpan.FromDays(options.Value.RotationOverlapDays));
+        var retired = SigningKeyRetention.Retired(selected, KeyRotationWindow.Select(versions, null, now, SigningKeyRetention.VerifyFor(options.Value)));
+        var keys = new List<PublicSigningKey>(selected.Count + retired.Count);
         foreach (var version in selected)
-        {
-            var kid = KeyIdOf(ids, version.Version);
-            if (!_loaded.TryGetValue(kid, out var loaded))
-                _loaded[kid] = loaded = (version.Version, await ReadPublicKeyAsync(kid, version.Version, ct));
-            keys.Add(loaded.Key);
-        }
+            keys.Add(await LoadAsync(version.Version, withCertificate: true, ct));
+        foreach (var version in retired)
+            keys.Add(await LoadAsync(version.Version, withCertificate: false, ct) with { Published = false });
         return keys;
+    }
+
+    /// <summary>A version's public key, read once per process; a published one also gets its certificate (one more signature).</summary>
+    private async Task<PublicSigningKey> LoadAsync(string version, bool withCertificate, CancellationToken ct)
+    {
+        var kid = KeyIdOf(ids, version);
+        if (!_loaded.TryGetValue(kid, out var loaded) || withCertificate && loaded.Key.Certificate.Length == 0)
+            _loaded[kid] = loaded = (version, await ReadPublicKeyAsync(kid, version, withCertificate, ct));
+        return loaded.Key with { Published = true };
     }
 
     public async Task<byte[]> SignDigestAsync(string keyId, byte[] digest, CancellationToken ct)
@@ -69,7 +77,7 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
         return versions;
     }
 
-    private async Task<PublicSigningKey> ReadPublicKeyAsync(string kid, string version, CancellationToken ct)
+    private async Task<PublicSigningKey> ReadPublicKeyAsync(string kid, string version, bool withCertificate, CancellationToken ct)
     {
         using var json = await _vault.SendAsync(RequestMethod.Get, _vault.Resource("/" + version), null, "read the public key", ct);
         var (kty, parameters) = _vault.Read(json, "read the public key", root =>
@@ -85,7 +93,7 @@ public sealed class KeyVaultKeyStore(KeyVaultKeyId key, TokenCredential credenti
             throw new InvalidOperationException($"Key Vault key '{key.Name}' version {version} is of type {kty}; RS256 needs an RSA key.");
         if (parameters.Modulus!.Length * 8 < 2048)
             throw new InvalidOperationException($"Key Vault key '{key.Name}' version {version} has {parameters.Modulus.Length * 8} bits; at least 2048 are required.");
-        var certificate = await KeyVaultCertificate.CreateAsync(parameters, (digest, c) => SignAsync(version, digest, c), ct);
+        var certificate = withCertificate ? await KeyVaultCertificate.CreateAsync(parameters, (digest, c) => SignAsync(version, digest, c), ct) : [];
         return new PublicSigningKey(kid, parameters, certificate);
     }
 

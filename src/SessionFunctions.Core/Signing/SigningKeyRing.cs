@@ -73,17 +73,20 @@ public sealed class SigningKeyRing(ISigningKeyStore store, IOptions<SigningOptio
     }
 }
 
-/// <summary>One consistent view of the keys: the signing key, the JWKS, and verification keys by kid.</summary>
+/// <summary>One consistent view of the keys: the signing key, the JWKS, and verification keys by kid (published and retired).</summary>
 public sealed class KeySnapshot
 {
     public KeySnapshot(IReadOnlyList<PublicSigningKey> keys, DateTimeOffset loadedAt)
     {
-        Keys = keys;
+        Keys = [.. keys.Where(k => k.Published)];
+        if (Keys.Count == 0) throw new InvalidOperationException("The signing key store has no published key.");
         LoadedAt = loadedAt;
-        Jwks = [.. keys.Select(ToJwk)];
-        VerificationKeys = keys.ToDictionary(k => k.KeyId, k => (SecurityKey)new RsaSecurityKey(k.Parameters) { KeyId = k.KeyId });
+        Jwks = [.. Keys.Select(ToJwk)];
+        // Retired keys verify too (SigningKeyRetention): a live session's old JWT still authenticates after its key left the JWKS.
+        VerificationKeys = keys.DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, k => (SecurityKey)new RsaSecurityKey(k.Parameters) { KeyId = k.KeyId });
     }
 
+    /// <summary>The published keys (the JWKS), the signing one first.</summary>
     public IReadOnlyList<PublicSigningKey> Keys { get; }
     public PublicSigningKey Current => Keys[0];
     public IReadOnlyList<Jwk> Jwks { get; }

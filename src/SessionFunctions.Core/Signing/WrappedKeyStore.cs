@@ -39,7 +39,8 @@ public sealed class WrappedKeyStore(SessionTables tables, IKeyWrapper wrapper, I
         var o = options.Value;
         var now = time.GetUtcNow();
         var overlap = TimeSpan.FromDays(o.RotationOverlapDays);
-        var rows = await ReadRowsAsync(now - overlap - 2 * o.RotationInterval, ct);
+        var verifyFor = SigningKeyRetention.VerifyFor(o);
+        var rows = await ReadRowsAsync(now - (overlap > verifyFor ? overlap : verifyFor) - 2 * o.RotationInterval, ct);
         foreach (var period in WrappedKeySchedule.Due(now, o.RotationInterval, o.RotationLead))
         {
             if (rows.Exists(r => r.RowKey == WrappedKeySchedule.RowKey(period))) continue;
@@ -53,6 +54,7 @@ public sealed class WrappedKeyStore(SessionTables tables, IKeyWrapper wrapper, I
             }
         }
         var published = WrappedKeySchedule.Select(rows, now, overlap);
+        var retired = SigningKeyRetention.Retired(published, WrappedKeySchedule.Select(rows, now, verifyFor));
         foreach (var row in published) _rows[row.KeyId] = row;
         try
         {
@@ -62,8 +64,11 @@ public sealed class WrappedKeyStore(SessionTables tables, IKeyWrapper wrapper, I
         {
             // Logged where it failed. The public keys are served; signatures answer 503 until an unwrap succeeds.
         }
-        return [.. published.Select(r => new PublicSigningKey(r.KeyId, new RSAParameters { Modulus = r.Modulus, Exponent = r.Exponent }, r.Certificate))];
+        return [.. published.Select(r => PublicKey(r, published: true)), .. retired.Select(r => PublicKey(r, published: false))];
     }
+
+    private static PublicSigningKey PublicKey(SigningKeyEntity row, bool published) =>
+        new(row.KeyId, new RSAParameters { Modulus = row.Modulus, Exponent = row.Exponent }, published ? row.Certificate : [], published);
 
     public async Task<byte[]> SignDigestAsync(string keyId, byte[] digest, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Errors;
+using SessionFunctions.Core.Identity;
 
 namespace SessionFunctions.Core.UserInfo;
 
@@ -82,7 +83,8 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
     /// Reads the email from <paramref name="emailClaim"/> and checks <c>email_verified</c>: it must be JSON <c>true</c> or
     /// the string <c>"true"</c> (exactly; Cognito sends strings). Any other value (<c>false</c>, <c>null</c>, <c>0</c>,
     /// <c>"TRUE"</c>, <c>"yes"</c>) is refused; an absent claim is refused unless the provider is configured
-    /// <c>Trusted</c>.
+    /// <c>Trusted</c>. The email must then be a valid address (<see cref="EmailAddress.IsValid"/>), or it is
+    /// <c>invalid_email</c>.
     /// </summary>
     internal static UserInfoResult Parse(byte[] body, string emailClaim = "email", bool emailVerifiedRequired = true)
     {
@@ -101,6 +103,10 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
                 ? IsTrue(claim)
                 : !emailVerifiedRequired;
             if (!verified) throw new SessionException(ErrorTypes.MigrateUnverifiedEmail);
+            // Taken as the provider sent it: only ASCII spaces and tabs around it are trimmed, and an address holding
+            // any other white space, control or format character is refused, never folded into another member's.
+            if (!EmailAddress.IsValid(email.GetString()))
+                throw new SessionException(ErrorTypes.InvalidEmail, "The external provider's UserInfo email is not a valid address (only ASCII spaces and tabs around it are ignored).");
             var subject = root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String ? sub.GetString() : null;
             var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
             return new UserInfoResult(email.GetString()!, subject, name);

@@ -132,4 +132,35 @@ public sealed class EmailAddressTests
 
     [Fact]
     public void A_letter_outside_the_basic_plane_is_accepted() => Assert.True(EmailAddress.IsValid("\U0001D4B6da@example.com"));
+
+    /// <summary>Issue 19.6: only ASCII spaces and tabs around an address are trimmed; any other white space, control or format character refuses it.</summary>
+    [Theory]
+    [InlineData("\u00A0ceo@corp.example")]   // no-break space
+    [InlineData("ceo@corp.example\u00A0")]
+    [InlineData("\u3000ceo@corp.example")]   // ideographic space
+    [InlineData("\u2003ceo@corp.example")]   // em space
+    [InlineData("\u2028ceo@corp.example")]   // line separator
+    [InlineData("\u0085ceo@corp.example")]   // next line (a control)
+    [InlineData("\r\nceo@corp.example")]
+    [InlineData("ceo@corp.example\n")]
+    [InlineData("\u000Bceo@corp.example")]   // vertical tab
+    [InlineData("\u000Cceo@corp.example")]   // form feed
+    [InlineData("\u200Bceo@corp.example")]   // zero-width space
+    [InlineData("ceo@corp.example\u2060")]   // word joiner
+    [InlineData("\u180Eceo@corp.example")]   // Mongolian vowel separator
+    public void Only_ascii_spaces_and_tabs_are_trimmed_anything_else_around_an_address_refuses_it(string email) =>
+        Assert.False(EmailAddress.IsValid(email));
+
+    [Theory]
+    [InlineData(" \tceo@corp.example\t ")]
+    [InlineData("\tCEO@corp.example")]
+    public void Ascii_spaces_and_tabs_around_an_address_are_trimmed(string email)
+    {
+        Assert.True(EmailAddress.IsValid(email));
+        Assert.Equal("ceo@corp.example", EmailAddress.Normalize(email));
+    }
+
+    [Fact]
+    public void Normalize_never_folds_other_white_space_into_an_address() =>
+        Assert.NotEqual("ceo@corp.example", EmailAddress.Normalize("\u00A0CEO@corp.example\u2003"));
 }
