@@ -20,6 +20,7 @@ public static class SessionApi
     public static Task DeleteMember(HttpContext context, string organizationId, string memberId) => ApiHandler.RunAsync(context, r => MemberEndpoints.Delete(r, organizationId, memberId));
     public static Task Migrate(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.Migrate, rateLimited: true);
     public static Task Exchange(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.Exchange, rateLimited: true);
+    public static Task Attest(HttpContext context) => ApiHandler.RunAsync(context, AttestEndpoint.Attest, rateLimited: true);
     public static Task Authenticate(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.Authenticate, rateLimited: true);
     public static Task ListSessions(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.List);
     public static Task Revoke(HttpContext context) => ApiHandler.RunAsync(context, SessionEndpoints.Revoke);

@@ -22,6 +22,7 @@ public static class SessionApiRoutes
     public const string Migrate = "v1/b2b/sessions/migrate";
     public const string Authenticate = "v1/b2b/sessions/authenticate";
     public const string Exchange = "v1/b2b/sessions/exchange";
+    public const string Attest = "v1/b2b/sessions/attest";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
 
@@ -39,6 +40,7 @@ public static class SessionApiRoutes
         new("MigrateSession", "POST", Migrate, (c, _) => SessionApi.Migrate(c)),
         new("AuthenticateSession", "POST", Authenticate, (c, _) => SessionApi.Authenticate(c)),
         new("ExchangeSession", "POST", Exchange, (c, _) => SessionApi.Exchange(c)),
+        new("AttestSession", "POST", Attest, (c, _) => SessionApi.Attest(c)),
         new("RevokeSessions", "POST", Revoke, (c, _) => SessionApi.Revoke(c)),
         new("Jwks", "GET", Jwks, (c, v) => SessionApi.Jwks(c, v.Get("project_id"))),
     ];

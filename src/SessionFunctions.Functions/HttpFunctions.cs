@@ -75,6 +75,11 @@ public static class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) =>
         SessionApi.Exchange(req.HttpContext);
 
+    [Function("AttestSession")]
+    public static Task AttestSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Attest)] HttpRequest req) =>
+        SessionApi.Attest(req.HttpContext);
+
     [Function("RevokeSessions")]
     public static Task RevokeSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) =>
