@@ -24,6 +24,11 @@ public sealed class ProviderKeys(IHttpClientFactory http, TimeProvider time, ILo
 
     private readonly ConcurrentDictionary<string, ProviderKeySet> _sets = new(StringComparer.OrdinalIgnoreCase);
 
+    // By default IdentityModel 8 refreshes a held configuration on a background thread, so the request that found an
+    // unknown kid would still see the old keys. Blocking refreshes make that request wait for the one fetch (others
+    // wait on the same lock rather than fetching again). Process-wide, and read by configuration managers only.
+    static ProviderKeys() => AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
+
     internal ProviderKeySet For(LegacyProvider provider, SignaturePolicy policy) =>
         _sets.GetOrAdd(provider.Name, _ => new ProviderKeySet(provider.Name, Manager(policy, out var fetches), fetches, time, log));
 
