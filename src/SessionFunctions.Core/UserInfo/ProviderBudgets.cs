@@ -18,6 +18,8 @@ public sealed class ProviderBudgets(TimeProvider time)
     public static readonly TimeSpan DefaultBackoff = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
+    public const string ThrottledMessage = "The legacy provider asked this service to slow down (HTTP 429); no call goes to it until the time in Retry-After.";
+
     private readonly ConcurrentDictionary<string, Budget> _budgets = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Takes one call from <paramref name="provider"/>'s budget, or throws the refusal (429 or 503, with Retry-After).</summary>
@@ -28,7 +30,7 @@ public sealed class ProviderBudgets(TimeProvider time)
         if (wait > TimeSpan.Zero)
         {
             Count(provider, "provider_throttled");
-            throw new SessionException(ErrorTypes.ProviderThrottled) { RetryAfter = wait };
+            throw new SessionException(ErrorTypes.MigrateProviderUnavailable, ThrottledMessage) { RetryAfter = wait };
         }
         if (budget.Limiter is { } limiter)
         {
@@ -36,7 +38,8 @@ public sealed class ProviderBudgets(TimeProvider time)
             if (!lease.IsAcquired)
             {
                 Count(provider, "over_budget");
-                throw new SessionException(ErrorTypes.ProviderBudgetExceeded)
+                throw new SessionException(ErrorTypes.TooManyRequests,
+                    "This service's budget of calls to the legacy provider is spent for now. Retry after the time in Retry-After.")
                 {
                     RetryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1),
                 };

@@ -40,7 +40,7 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log,
             if ((int)response.StatusCode == 429)
             {
                 log.LogWarning("UserInfo endpoint of provider {Provider} answered HTTP 429: no calls until its Retry-After.", provider.Name);
-                throw new SessionException(ErrorTypes.ProviderThrottled, "The external provider answered HTTP 429; no call goes to it until the time in Retry-After.")
+                throw new SessionException(ErrorTypes.MigrateProviderUnavailable, ProviderBudgets.ThrottledMessage)
                 {
                     RetryAfter = _budgets.Throttled(provider, response.Headers.RetryAfter),
                 };
