@@ -19,6 +19,19 @@ public static class SessionApiDispatch
     /// <summary>Dispatches through <paramref name="routes"/> (tests pass a table of their own).</summary>
     public static Task DispatchAsync(HttpContext context, IReadOnlyList<ApiRoute> routes) => DispatchAsync(context, Compile(routes));
 
+    /// <summary>
+    /// Serves a request through the route named <paramref name="routeName"/> (the Azure Function that owns it), with the
+    /// values its template reads from the path. A path the template does not match goes through the whole table instead.
+    /// </summary>
+    public static Task ServeAsync(HttpContext context, string routeName)
+    {
+        var matcher = Default.FirstOrDefault(m => m.Route.Name == routeName) ?? throw new ArgumentException($"No route is named {routeName}.", nameof(routeName));
+        var values = new RouteValueDictionary();
+        return matcher.Template.TryMatch(context.Request.Path, values) && HttpMethods.Equals(context.Request.Method, matcher.Route.Verb)
+            ? matcher.Route.Handler(context, values)
+            : DispatchAsync(context, Default);
+    }
+
     private static Task DispatchAsync(HttpContext context, Matcher[] matchers)
     {
         var path = context.Request.Path;

@@ -1,13 +1,21 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SessionFunctions.Api.Endpoints;
+using SessionFunctions.Api.Http;
 
 namespace SessionFunctions.Api;
 
 /// <summary>
-/// The routing table: every route and verb of the API, as data (<see cref="All"/>). The Server maps it onto Kestrel,
-/// each Azure Function serves one entry, and <see cref="SessionApiDispatch"/> answers from it whatever request it gets.
-/// Adding a route is one line in <see cref="All"/> (plus its function in SessionFunctions.Functions; a test checks that).
+/// The routing table: every route and verb of the API, as data (<see cref="All"/>), each entry naming its endpoint
+/// directly. The Server maps it onto Kestrel, each Azure Function serves one entry by name (<see cref="SessionApi.ServeAsync"/>),
+/// and <see cref="SessionApiDispatch"/> answers from it whatever request it gets.
+/// <para>
+/// Adding a route touches five files: a template constant and one line in <see cref="All"/> here; the endpoint (a static
+/// method taking <see cref="ApiRequest"/>, with its request body class in the same file) under Endpoints/; the use case
+/// in SessionFunctions.Core/Features (a public sealed class with a <c>RunAsync</c> method is registered by convention);
+/// the one-line [Function] in SessionFunctions.Functions (a test checks it matches this table); and its test.
+/// </para>
 /// The templates have no leading slash so that the Azure Functions attributes (host.json's route prefix is "") use
 /// these same constants.
 /// </summary>
@@ -26,23 +34,23 @@ public static class SessionApiRoutes
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
 
-    /// <summary>Every route: (function name, verb, template, handler). Route values reach the handler by name.</summary>
+    /// <summary>Every route: (function name, verb, template, endpoint, access). Route values reach the endpoint by name (<see cref="ApiRequest.Route"/>).</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
-        new("CreateOrganization", "POST", Organizations, (c, _) => SessionApi.CreateOrganization(c)),
-        new("GetOrganization", "GET", Organization, (c, v) => SessionApi.GetOrganization(c, v.Get("organization_id"))),
-        new("UpdateOrganization", "PUT", Organization, (c, v) => SessionApi.UpdateOrganization(c, v.Get("organization_id"))),
-        new("CreateMember", "POST", Members, (c, v) => SessionApi.CreateMember(c, v.Get("organization_id"))),
-        new("GetMember", "GET", MemberLookup, (c, v) => SessionApi.GetMember(c, v.Get("organization_id"))),
-        new("UpdateMember", "PUT", Member, (c, v) => SessionApi.UpdateMember(c, v.Get("organization_id"), v.Get("member_id"))),
-        new("DeleteMember", "DELETE", Member, (c, v) => SessionApi.DeleteMember(c, v.Get("organization_id"), v.Get("member_id"))),
-        new("ListSessions", "GET", Sessions, (c, _) => SessionApi.ListSessions(c)),
-        new("MigrateSession", "POST", Migrate, (c, _) => SessionApi.Migrate(c)),
-        new("AuthenticateSession", "POST", Authenticate, (c, _) => SessionApi.Authenticate(c)),
-        new("ExchangeSession", "POST", Exchange, (c, _) => SessionApi.Exchange(c)),
-        new("AttestSession", "POST", Attest, (c, _) => SessionApi.Attest(c)),
-        new("RevokeSessions", "POST", Revoke, (c, _) => SessionApi.Revoke(c)),
-        new("Jwks", "GET", Jwks, (c, v) => SessionApi.Jwks(c, v.Get("project_id"))),
+        Route("CreateOrganization", "POST", Organizations, OrganizationEndpoints.Create),
+        Route("GetOrganization", "GET", Organization, OrganizationEndpoints.Get),
+        Route("UpdateOrganization", "PUT", Organization, OrganizationEndpoints.Update),
+        Route("CreateMember", "POST", Members, MemberEndpoints.Create),
+        Route("GetMember", "GET", MemberLookup, MemberEndpoints.Get),
+        Route("UpdateMember", "PUT", Member, MemberEndpoints.Update),
+        Route("DeleteMember", "DELETE", Member, MemberEndpoints.Delete),
+        Route("ListSessions", "GET", Sessions, SessionEndpoints.List),
+        Route("MigrateSession", "POST", Migrate, SessionEndpoints.Migrate, RouteAccess.RateLimited),
+        Route("AuthenticateSession", "POST", Authenticate, SessionEndpoints.Authenticate, RouteAccess.RateLimited),
+        Route("ExchangeSession", "POST", Exchange, SessionEndpoints.Exchange, RouteAccess.RateLimited),
+        Route("AttestSession", "POST", Attest, AttestEndpoint.Attest, RouteAccess.RateLimited),
+        Route("RevokeSessions", "POST", Revoke, SessionEndpoints.Revoke),
+        Route("Jwks", "GET", Jwks, SessionEndpoints.Jwks, RouteAccess.Public),
     ];
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)
@@ -55,8 +63,12 @@ public static class SessionApiRoutes
         return routes;
     }
 
-    private static string Get(this RouteValueDictionary values, string name) => values[name] as string ?? "";
+    private static ApiRoute Route(string name, string verb, string template, Func<ApiRequest, Task<object>> endpoint, RouteAccess access = RouteAccess.Authenticated) =>
+        new(name, verb, template, (context, values) => ApiHandler.RunAsync(context, values, endpoint, access));
 }
+
+/// <summary>Who may call a route: with the project's credentials (rate limited or not), or anyone (JWKS).</summary>
+public enum RouteAccess { Authenticated, RateLimited, Public }
 
 /// <summary>Serves one route of the API: the Azure Function's name, the HTTP verb, the template and the call.</summary>
 public sealed record ApiRoute(string Name, string Verb, string Template, ApiRouteHandler Handler);

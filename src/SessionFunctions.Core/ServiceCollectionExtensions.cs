@@ -57,25 +57,24 @@ public static class ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RedactLoggedHeaders(_ => true);
 
-        services.AddSingleton<CreateOrganization>();
-        services.AddSingleton<CreateMember>();
-        services.AddSingleton<GetMember>();
-        services.AddSingleton<DeleteMember>();
-        services.AddSingleton<UpdateOrganization>();
-        services.AddSingleton<UpdateMember>();
         services.AddSingleton<CreateMemberSession>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<IdempotentRequests>();
-        services.AddSingleton<MigrateSession>();
-        services.AddSingleton<ExchangeSession>();
-        services.AddSingleton<AttestSession>();
-        services.AddSingleton<AuthenticateSession>();
-        services.AddSingleton<ListSessions>();
-        services.AddSingleton<RevokeSessions>();
-        services.AddSingleton<SweepExpiredSessions>();
+        services.AddUseCases();
 
         services.AddHostedService<StartupTasks>();
         return services;
+    }
+
+    /// <summary>
+    /// Registers every use case by convention: a public sealed class in <c>SessionFunctions.Core.Features</c> with a
+    /// public <c>RunAsync</c> method is one singleton, so a new use case needs no registration line.
+    /// </summary>
+    private static void AddUseCases(this IServiceCollection services)
+    {
+        foreach (var type in typeof(ServiceCollectionExtensions).Assembly.GetExportedTypes())
+            if (type is { IsClass: true, IsSealed: true, IsAbstract: false, Namespace: "SessionFunctions.Core.Features" } && type.GetMethod("RunAsync") is not null)
+                services.TryAddSingleton(type);
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)

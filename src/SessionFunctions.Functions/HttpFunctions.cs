@@ -5,89 +5,53 @@ using SessionFunctions.Api;
 namespace SessionFunctions.Functions;
 
 /// <summary>
-/// One function per route of <see cref="SessionApiRoutes"/>, same template (host.json sets routePrefix "") and verb.
-/// Each call writes the whole response itself (status, JSON, Stytch error envelope), so the functions return a plain
-/// <see cref="Task"/>. Route values bind by parameter name, hence the snake_case parameters. Anonymous at the Functions
-/// level: the API checks HTTP Basic (project_id:secret) itself.
+/// One function per route of <see cref="SessionApiRoutes"/>, same name, template (host.json sets routePrefix "") and
+/// verb, each a single call that serves the request through the route of its own name (route values are read from the
+/// path by the route's template). Each call writes the whole response itself (status, JSON, Stytch error envelope), so
+/// the functions return a plain <see cref="Task"/>. Anonymous at the Functions level: the API checks HTTP Basic
+/// (project_id:secret) itself.
 /// </summary>
 public static class HttpFunctions
 {
-    [Function("CreateOrganization")]
-    public static Task CreateOrganization(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Organizations)] HttpRequest req) =>
-        SessionApi.CreateOrganization(req.HttpContext);
+    [Function(nameof(CreateOrganization))]
+    public static Task CreateOrganization([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Organizations)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(CreateOrganization));
 
-    [Function("GetOrganization")]
-    public static Task GetOrganization(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Organization)] HttpRequest req,
-        string organization_id) =>
-        SessionApi.GetOrganization(req.HttpContext, organization_id);
+    [Function(nameof(GetOrganization))]
+    public static Task GetOrganization([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Organization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(GetOrganization));
 
-    [Function("UpdateOrganization")]
-    public static Task UpdateOrganization(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Organization)] HttpRequest req,
-        string organization_id) =>
-        SessionApi.UpdateOrganization(req.HttpContext, organization_id);
+    [Function(nameof(UpdateOrganization))]
+    public static Task UpdateOrganization([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Organization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(UpdateOrganization));
 
-    [Function("CreateMember")]
-    public static Task CreateMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Members)] HttpRequest req,
-        string organization_id) =>
-        SessionApi.CreateMember(req.HttpContext, organization_id);
+    [Function(nameof(CreateMember))]
+    public static Task CreateMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Members)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(CreateMember));
 
-    [Function("GetMember")]
-    public static Task GetMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.MemberLookup)] HttpRequest req,
-        string organization_id) =>
-        SessionApi.GetMember(req.HttpContext, organization_id);
+    [Function(nameof(GetMember))]
+    public static Task GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.MemberLookup)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(GetMember));
 
-    [Function("UpdateMember")]
-    public static Task UpdateMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Member)] HttpRequest req,
-        string organization_id,
-        string member_id) =>
-        SessionApi.UpdateMember(req.HttpContext, organization_id, member_id);
+    [Function(nameof(UpdateMember))]
+    public static Task UpdateMember([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.Member)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(UpdateMember));
 
-    [Function("DeleteMember")]
-    public static Task DeleteMember(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.Member)] HttpRequest req,
-        string organization_id,
-        string member_id) =>
-        SessionApi.DeleteMember(req.HttpContext, organization_id, member_id);
+    [Function(nameof(DeleteMember))]
+    public static Task DeleteMember([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.Member)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(DeleteMember));
 
-    [Function("ListSessions")]
-    public static Task ListSessions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Sessions)] HttpRequest req) =>
-        SessionApi.ListSessions(req.HttpContext);
+    [Function(nameof(ListSessions))]
+    public static Task ListSessions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Sessions)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(ListSessions));
 
-    [Function("MigrateSession")]
-    public static Task MigrateSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Migrate)] HttpRequest req) =>
-        SessionApi.Migrate(req.HttpContext);
+    [Function(nameof(MigrateSession))]
+    public static Task MigrateSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Migrate)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(MigrateSession));
 
-    [Function("AuthenticateSession")]
-    public static Task AuthenticateSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Authenticate)] HttpRequest req) =>
-        SessionApi.Authenticate(req.HttpContext);
+    [Function(nameof(AuthenticateSession))]
+    public static Task AuthenticateSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Authenticate)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(AuthenticateSession));
 
-    [Function("ExchangeSession")]
-    public static Task ExchangeSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) =>
-        SessionApi.Exchange(req.HttpContext);
+    [Function(nameof(ExchangeSession))]
+    public static Task ExchangeSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(ExchangeSession));
 
-    [Function("AttestSession")]
-    public static Task AttestSession(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Attest)] HttpRequest req) =>
-        SessionApi.Attest(req.HttpContext);
+    [Function(nameof(AttestSession))]
+    public static Task AttestSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Attest)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(AttestSession));
 
-    [Function("RevokeSessions")]
-    public static Task RevokeSessions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) =>
-        SessionApi.Revoke(req.HttpContext);
+    [Function(nameof(RevokeSessions))]
+    public static Task RevokeSessions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(RevokeSessions));
 
-    [Function("Jwks")]
-    public static Task Jwks(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Jwks)] HttpRequest req,
-        string project_id) =>
-        SessionApi.Jwks(req.HttpContext, project_id);
+    [Function(nameof(Jwks))]
+    public static Task Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Jwks)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(Jwks));
 }

@@ -16,14 +16,15 @@ internal static class OrganizationEndpoints
         return new OrganizationResponse(r.RequestId, organization);
     }
 
-    public static async Task<object> Update(ApiRequest r, string organizationId)
+    public static async Task<object> Update(ApiRequest r)
     {
+        var organizationId = r.Route("organization_id");
         var body = await r.ReadJsonAsync<UpdateOrganizationBody>();
         var organization = await r.Service<UpdateOrganization>().RunAsync(new UpdateOrganizationCommand(
             organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 
-    public static async Task<object> Get(ApiRequest r, string organizationId) =>
-        new OrganizationResponse(r.RequestId, await r.Service<OrganizationStore>().GetAsync(organizationId, r.Aborted));
+    public static async Task<object> Get(ApiRequest r) =>
+        new OrganizationResponse(r.RequestId, await r.Service<OrganizationStore>().GetAsync(r.Route("organization_id"), r.Aborted));
 }

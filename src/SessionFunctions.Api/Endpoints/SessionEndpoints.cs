@@ -52,9 +52,9 @@ internal static class SessionEndpoints
     }
 
     /// <summary>The JWKS, from memory. Served without credentials, as the Node and Python SDKs fetch it.</summary>
-    public static async Task<object> Jwks(ApiRequest r, string projectId)
+    public static async Task<object> Jwks(ApiRequest r)
     {
-        if (projectId != r.Service<IOptions<SessionsOptions>>().Value.ProjectId) throw new SessionException(ErrorTypes.ProjectNotFound);
+        if (r.Route("project_id") != r.Service<IOptions<SessionsOptions>>().Value.ProjectId) throw new SessionException(ErrorTypes.ProjectNotFound);
         return new JwksResponse((await r.Service<SigningKeyRing>().GetAsync(r.Aborted)).Jwks, r.RequestId);
     }
 }

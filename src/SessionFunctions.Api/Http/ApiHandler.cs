@@ -19,11 +19,11 @@ namespace SessionFunctions.Api.Http;
 /// </summary>
 public static class ApiHandler
 {
-    public static async Task RunAsync(HttpContext context, Func<ApiRequest, Task<object>> handler, bool authenticate = true, bool rateLimited = false)
+    public static async Task RunAsync(HttpContext context, RouteValueDictionary values, Func<ApiRequest, Task<object>> handler, RouteAccess access)
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
-        var request = new ApiRequest(context, services.GetRequiredService<IdFormat>().NewRequestId(), options.MaxRequestBodyBytes);
+        var request = new ApiRequest(context, values, services.GetRequiredService<IdFormat>().NewRequestId(), options.MaxRequestBodyBytes);
         var costs = RequestCosts.Begin();
         object body;
         int status;
@@ -31,9 +31,9 @@ public static class ApiHandler
         {
             if (HeaderBytes(context.Request) > options.MaxRequestHeaderBytes) throw new SessionException(ErrorTypes.HeadersTooLarge);
             // Credentials first: only authenticated calls spend the project's permits; failures spend their address's own.
-            if (authenticate && !services.GetRequiredService<BasicAuth>().Accepts(context.Request))
+            if (access != RouteAccess.Public && !services.GetRequiredService<BasicAuth>().Accepts(context.Request))
                 services.GetRequiredService<ApiRateLimiter>().RefuseCredentials(context);
-            if (rateLimited) services.GetRequiredService<ApiRateLimiter>().Acquire(context);
+            if (access == RouteAccess.RateLimited) services.GetRequiredService<ApiRateLimiter>().Acquire(context);
             body = await handler(request);
             status = StatusCodes.Status200OK;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Json;
@@ -7,13 +8,16 @@ using SessionFunctions.Core.Json;
 namespace SessionFunctions.Api.Http;
 
 /// <summary>One API call as a handler sees it: its request id, services, cancellation, and checked access to its input.</summary>
-public sealed class ApiRequest(HttpContext context, string requestId, int maxBodyBytes)
+public sealed class ApiRequest(HttpContext context, RouteValueDictionary routeValues, string requestId, int maxBodyBytes)
 {
     public HttpContext Context { get; } = context;
     public string RequestId { get; } = requestId;
     public CancellationToken Aborted => Context.RequestAborted;
 
     public T Service<T>() where T : notnull => Context.RequestServices.GetRequiredService<T>();
+
+    /// <summary>A value of the route's template (<c>{organization_id}</c> and the like), as the path gave it.</summary>
+    public string Route(string name) => routeValues[name] as string ?? "";
 
     /// <summary>
     /// Reads the JSON body into <typeparamref name="T"/>: <c>application/json</c> only, at most the configured size,
