@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using SessionFunctions.Tests.Infrastructure;
 
@@ -15,6 +16,15 @@ public sealed class ProviderBudgetTests(TrustedProvidersServer server) : IClassF
     {
         var (organizationId, email) = await server.OrganizationWithMemberAsync("budget");
         var calls = server.BudgetUserInfo.Calls.Count;
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener(); // the workbook's sessions.userinfo.calls, by outcome, for this provider only
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Name == "sessions.userinfo.calls") l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(p => p.Key, p => p.Value as string);
+            if (t.GetValueOrDefault("provider") == "budget") counted.AddOrUpdate(t["outcome"]!, value, (_, v) => v + value);
+        });
+        listener.Start();
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             server.PostAsync("/v1/b2b/sessions/migrate", new { session_token = server.BudgetUserInfo.IssueToken(email), organization_id = organizationId })));
 
@@ -29,6 +39,8 @@ public sealed class ProviderBudgetTests(TrustedProvidersServer server) : IClassF
             Assert.Equal(0, r.Cost("userinfo"));
             Assert.Equal("1", r.Headers.RetryAfter!.ToString());
         });
+        Assert.Equal(migrated, counted.GetValueOrDefault("sent"));
+        Assert.Equal(refused.Count, counted.GetValueOrDefault("over_budget"));
     }
 
     [Theory]
