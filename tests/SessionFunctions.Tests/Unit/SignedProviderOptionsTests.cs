@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Options;
 using SessionFunctions.Core.UserInfo;
@@ -11,25 +10,10 @@ public sealed class SignedProviderOptionsTests
 {
     private const string P = "Sessions__Providers__auth0__";
 
-    private static SessionsOptions Bind(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
-            new Dictionary<string, string?>
-            {
-                ["Sessions:ProjectId"] = "project-test-6f9619ff-8b86-d011-b42d-00c04fc964ff",
-                ["Sessions:ProjectSecret"] = "secret-test-0123456789abcdef",
-                ["Sessions:UserInfoUrl"] = "https://legacy.example.com/userinfo",
-            }.Concat(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))).Build();
-        var options = new SessionsOptions();
-        configuration.GetSection("Sessions").Bind(options);
-        return options;
-    }
+    private static SessionsOptions Bind(params (string Key, string Value)[] settings) =>
+        LegacyProviderOptionsTests.Bind([("Sessions__UserInfoUrl", "https://legacy.example.com/userinfo"), .. settings]);
 
-    private static IReadOnlyList<string> Failures(SessionsOptions o)
-    {
-        var result = new SessionsOptionsValidator().Validate(Options.DefaultName, o);
-        return result.Failed ? [.. result.Failures!] : [];
-    }
+    private static IReadOnlyList<string> Failures(SessionsOptions o) => LegacyProviderOptionsTests.Failures(o);
 
     private static (string, string)[] Signed(params (string Key, string Value)[] changes)
     {
