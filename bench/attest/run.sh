@@ -35,7 +35,7 @@ Sessions__Providers__idp__JwksUrl="http://127.0.0.1:$JWKS_PORT/jwks" \
 Storage__ConnectionString=$BENCH_STORAGE Storage__TablePrefix=$PREFIX Signing__LocalKeyPath="$BENCH_TMP/key/signing-key.pem" \
 Api__ExposeRequestCosts=true Api__RateLimit__ProjectPermits=0 Api__RateLimit__ClientPermits=0 \
   dotnet "$OUT/bin/SessionFunctions.Server/release/SessionFunctions.Server.dll" --urls "http://127.0.0.1:$API_PORT" \
-    --contentRoot "$PWD/$OUT/bin/SessionFunctions.Server/release" >"$RESULTS/server.log" 2>&1 &
+    --contentRoot "$PWD/$OUT/bin/SessionFunctions.Server/release" >"$BENCH_TMP/server.log" 2>&1 &
 SERVER_PID=$!
 bench_track $SERVER_PID
 wait_http "http://127.0.0.1:$API_PORT/v1/b2b/sessions/jwks/$PROJECT"
