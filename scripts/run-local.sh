@@ -29,6 +29,7 @@ export Sessions__ProjectId=${Sessions__ProjectId:-project-test-00000000-0000-400
 export Sessions__ProjectSecret=${Sessions__ProjectSecret:-$(cat .local/project-secret)}
 export Storage__ConnectionString=${Storage__ConnectionString:-UseDevelopmentStorage=true}
 export Signing__LocalKeyPath=${Signing__LocalKeyPath:-$PWD/.local/signing-key.pem}
+export Rbac__PolicyPath=${Rbac__PolicyPath-$PWD/examples/rbac-policy.json} # the README's example policy (roles editor, viewer, billing); set it empty for Stytch's defaults only
 
 children=()
 cleanup() { for p in "${children[@]}"; do kill "$p" 2>/dev/null || true; done; azurite_stop; }

@@ -33,6 +33,8 @@ public static class SessionApiRoutes
     public const string Attest = "v1/b2b/sessions/attest";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
+    public const string RbacPolicy = "v1/b2b/rbac/policy";
+    public const string RbacOrganization = "v1/b2b/rbac/organizations/{organization_id}";
 
     /// <summary>Every route: (function name, verb, template, endpoint, access). Route values reach the endpoint by name (<see cref="ApiRequest.Route"/>).</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -51,6 +53,9 @@ public static class SessionApiRoutes
         Route("AttestSession", "POST", Attest, AttestEndpoint.Attest, RouteAccess.RateLimited),
         Route("RevokeSessions", "POST", Revoke, SessionEndpoints.Revoke),
         Route("Jwks", "GET", Jwks, SessionEndpoints.Jwks, RouteAccess.Public),
+        Route("RbacPolicy", "GET", RbacPolicy, RbacEndpoints.Policy),
+        Route("GetOrganizationPolicy", "GET", RbacOrganization, RbacEndpoints.GetOrganizationPolicy),
+        Route("SetOrganizationPolicy", "PUT", RbacOrganization, RbacEndpoints.SetOrganizationPolicy),
     ];
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder routes)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Features;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Options;
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, StorageOptions.Section);
         services.AddValidatedOptions<SigningOptions, SigningOptionsValidator>(configuration, SigningOptions.Section);
         services.AddValidatedOptions<SweepOptions, SweepOptionsValidator>(configuration, SweepOptions.Section);
+        services.AddValidatedOptions<RbacOptions, RbacOptionsValidator>(configuration, RbacOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // One credential, so Table Storage (Storage__TableServiceUri) and Key Vault share a token cache. In Azure it is
@@ -34,6 +36,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<MemberStore>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ProjectPolicy>();
+        services.AddSingleton<OrganizationRoles>();
+        services.AddSingleton<SessionAuthorization>();
 
         services.AddSessionSigning();
         services.AddSingleton<SigningKeyRing>();

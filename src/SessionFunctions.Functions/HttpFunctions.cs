@@ -54,4 +54,13 @@ public static class HttpFunctions
 
     [Function(nameof(Jwks))]
     public static Task Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.Jwks)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(Jwks));
+
+    [Function(nameof(RbacPolicy))]
+    public static Task RbacPolicy([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.RbacPolicy)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(RbacPolicy));
+
+    [Function(nameof(GetOrganizationPolicy))]
+    public static Task GetOrganizationPolicy([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.RbacOrganization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(GetOrganizationPolicy));
+
+    [Function(nameof(SetOrganizationPolicy))]
+    public static Task SetOrganizationPolicy([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.RbacOrganization)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(SetOrganizationPolicy));
 }

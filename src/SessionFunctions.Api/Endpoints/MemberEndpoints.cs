@@ -1,4 +1,5 @@
 using SessionFunctions.Api.Http;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Features;
 
 namespace SessionFunctions.Api.Endpoints;
@@ -12,14 +13,14 @@ internal static class MemberEndpoints
         var (member, organization) = await r.Service<CreateMember>().RunAsync(new CreateMemberCommand(
             organizationId, ApiRequest.Required(body.EmailAddress, "email_address"), body.Name, body.Roles, body.ExternalId,
             body.TrustedMetadata, body.UntrustedMetadata, body.CreateMemberAsPending ?? false, body.IsBreakglass ?? false), r.Aborted);
-        return new MemberResponse(r.RequestId, member.MemberId, member, organization);
+        return new MemberResponse(r.RequestId, member.MemberId, RoleAssignments.Effective(member, organization), organization);
     }
 
     public static async Task<object> Get(ApiRequest r)
     {
         var organizationId = r.Route("organization_id");
         var (stored, organization) = await r.Service<GetMember>().RunAsync(organizationId, r.Query("member_id"), r.Query("email_address"), r.Aborted);
-        return new MemberResponse(r.RequestId, stored.Member.MemberId, stored.Member, organization);
+        return new MemberResponse(r.RequestId, stored.Member.MemberId, RoleAssignments.Effective(stored.Member, organization), organization);
     }
 
     public static async Task<object> Update(ApiRequest r)
@@ -28,7 +29,7 @@ internal static class MemberEndpoints
         var body = await r.ReadJsonAsync<UpdateMemberBody>();
         var (member, organization) = await r.Service<UpdateMember>().RunAsync(new UpdateMemberCommand(
             organizationId, memberId, body.Name, body.Roles, body.ExternalId, body.TrustedMetadata, body.UntrustedMetadata, body.IsBreakglass), r.Aborted);
-        return new MemberResponse(r.RequestId, member.MemberId, member, organization);
+        return new MemberResponse(r.RequestId, member.MemberId, RoleAssignments.Effective(member, organization), organization);
     }
 
     public static async Task<object> Delete(ApiRequest r) =>

@@ -12,7 +12,7 @@ internal static class OrganizationEndpoints
         var body = await r.ReadJsonAsync<CreateOrganizationBody>();
         var organization = await r.Service<CreateOrganization>().RunAsync(new CreateOrganizationCommand(
             ApiRequest.Required(body.OrganizationName, "organization_name"), body.OrganizationSlug, body.OrganizationExternalId,
-            body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
+            body.OrganizationLogoUrl, body.TrustedMetadata, body.RbacEmailImplicitRoleAssignments), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 
@@ -21,7 +21,8 @@ internal static class OrganizationEndpoints
         var organizationId = r.Route("organization_id");
         var body = await r.ReadJsonAsync<UpdateOrganizationBody>();
         var organization = await r.Service<UpdateOrganization>().RunAsync(new UpdateOrganizationCommand(
-            organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata), r.Aborted);
+            organizationId, body.OrganizationName, body.OrganizationSlug, body.OrganizationExternalId, body.OrganizationLogoUrl, body.TrustedMetadata,
+            body.RbacEmailImplicitRoleAssignments), r.Aborted);
         return new OrganizationResponse(r.RequestId, organization);
     }
 

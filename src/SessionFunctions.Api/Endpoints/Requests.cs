@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Model;
 
 namespace SessionFunctions.Api.Endpoints;
 
@@ -12,6 +13,7 @@ public sealed class CreateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateOrganizationBody
@@ -21,6 +23,7 @@ public sealed class UpdateOrganizationBody
     public string? OrganizationExternalId { get; set; }
     public string? OrganizationLogoUrl { get; set; }
     public JsonObject? TrustedMetadata { get; set; }
+    public List<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments { get; set; }
 }
 
 public sealed class UpdateMemberBody
@@ -69,6 +72,14 @@ public sealed class AuthenticateBody
     public string? SessionJwt { get; set; }
     public int? SessionDurationMinutes { get; set; }
     public JsonObject? SessionCustomClaims { get; set; }
+    public AuthorizationCheckBody? AuthorizationCheck { get; set; }
+}
+
+public sealed class AuthorizationCheckBody
+{
+    public string? OrganizationId { get; set; }
+    public string? ResourceId { get; set; }
+    public string? Action { get; set; }
 }
 
 public sealed class RevokeBody

@@ -9,6 +9,7 @@ public static class ErrorStatus
     {
         ErrorKind.BadRequest => 400,
         ErrorKind.Unauthorized => 401,
+        ErrorKind.Forbidden => 403,
         ErrorKind.NotFound => 404,
         ErrorKind.MethodNotAllowed => 405,
         ErrorKind.Conflict => 409,

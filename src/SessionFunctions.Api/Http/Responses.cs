@@ -18,10 +18,14 @@ public sealed record MigrateResponse(
 
 public sealed record AuthenticateResponse(
     string RequestId, MemberSession MemberSession, string SessionToken, string SessionJwt, Member Member, Organization Organization,
-    int StatusCode = 200);
+    int StatusCode = 200, AuthorizationVerdict? Verdict = null);
 
 public sealed record ListSessionsResponse(string RequestId, IReadOnlyList<MemberSession> MemberSessions, int StatusCode = 200);
 
 public sealed record RevokeResponse(string RequestId, int StatusCode = 200);
 
 public sealed record JwksResponse(IReadOnlyList<Jwk> Keys, string RequestId, int StatusCode = 200);
+
+public sealed record PolicyResponse(string RequestId, RbacPolicy Policy, int StatusCode = 200);
+
+public sealed record OrgPolicyResponse(string RequestId, OrgPolicy OrgPolicy, int StatusCode = 200);

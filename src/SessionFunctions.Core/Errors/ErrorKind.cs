@@ -8,6 +8,7 @@ public enum ErrorKind
 {
     BadRequest,
     Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
     Conflict,

@@ -67,4 +67,17 @@ public static class ErrorTypes
     // Exchange (switch organization).
     public static readonly ErrorType ExchangeAcrossProviders = new("exchange_across_legacy_providers", ErrorKind.BadRequest, "The session was proven by another legacy provider than the one this organization trusts; migrate into it instead.");
     public static readonly ErrorType ExchangeIntoSameOrganization = new("invalid_organization_id", ErrorKind.BadRequest, "organization_id names the organization the session already belongs to.");
+
+    // Authorization (RBAC): the policy, organizations' custom roles, role assignment and authorization checks.
+    public static readonly ErrorType SessionAuthorizationError = new("session_authorization_error", ErrorKind.Forbidden, "The Member is not authorized to perform the requested action on that resource.");
+    public static readonly ErrorType SessionAuthorizationTenancyError = new("session_authorization_tenancy_error", ErrorKind.Forbidden, "OrganizationID in AuthorizationCheck request does not match session's Organization ID");
+    public static readonly ErrorType InvalidRbacRoleId = new("invalid_rbac_role_id", ErrorKind.BadRequest, "A role_id is not a role of the project's RBAC policy or of the organization's custom roles.");
+    public static readonly ErrorType InvalidRbacCustomRole = new("invalid_rbac_custom_role", ErrorKind.BadRequest, "A custom role_id must be 1 to 128 characters without spaces, and may not start with 'stytch'.");
+    public static readonly ErrorType RbacRoleDuplicate = new("rbac_role_duplicate", ErrorKind.BadRequest, "A custom role_id is used twice, or is already a role of the project's RBAC policy.");
+    public static readonly ErrorType InvalidPermissionResource = new("invalid_permission_resource", ErrorKind.BadRequest, "A permission names a resource that is not in the project's RBAC policy.");
+    public static readonly ErrorType InvalidPermissionAction = new("invalid_permission_action", ErrorKind.BadRequest, "A permission names an action that its resource does not have.");
+    public static readonly ErrorType PermissionMissingActions = new("rbac_permission_missing_actions", ErrorKind.BadRequest, "A permission must list at least one action.");
+    public static readonly ErrorType WildcardWithOtherActions = new("cannot_specify_wildcard_with_other_actions", ErrorKind.BadRequest, "A permission with the '*' action may not list other actions.");
+    public static readonly ErrorType TooManyRoles = new("too_many_roles", ErrorKind.BadRequest, "An organization may have at most 50 custom roles and 50 email implicit role assignments, in at most 16 KB.");
+    public static readonly ErrorType RbacInvalidDomain = new("rbac_invalid_domain", ErrorKind.BadRequest, "An email implicit role assignment needs a domain such as example.com.");
 }

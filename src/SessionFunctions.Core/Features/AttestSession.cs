@@ -59,7 +59,7 @@ public sealed class AttestSession(
         {
             if (existing.OrganizationId != organization.OrganizationId)
                 throw new SessionException(ErrorTypes.SessionMemberMismatch, "The session belongs to another organization than organization_id.");
-            result = await authenticate.UpdateAsync(existing, organization, duration, command.SessionCustomClaims,
+            result = await authenticate.UpdateAsync(existing, organization, duration, command.SessionCustomClaims, null,
                 (row, member, now) => AddFactor(row, member, email, token.TokenId, now), ct);
         }
         log.LogInformation("Attested a session for member {MemberId} of {OrganizationId} through provider {Provider}.",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -10,8 +11,11 @@ public sealed record CreateMemberCommand(
     string OrganizationId, string EmailAddress, string? Name, IReadOnlyList<string>? Roles, string? ExternalId,
     JsonObject? TrustedMetadata, JsonObject? UntrustedMetadata, bool CreateMemberAsPending, bool IsBreakglass);
 
-/// <summary><c>POST /v1/b2b/organizations/{organization_id}/members</c>. Emails are unique per organization, ignoring case.</summary>
-public sealed class CreateMember(OrganizationStore organizations, MemberStore members, IdFormat ids, TimeProvider time)
+/// <summary>
+/// <c>POST /v1/b2b/organizations/{organization_id}/members</c>. Emails are unique per organization, ignoring case. Roles must
+/// be in the project's policy or the organization's custom roles.
+/// </summary>
+public sealed class CreateMember(OrganizationStore organizations, MemberStore members, ProjectPolicy policy, IdFormat ids, TimeProvider time)
 {
     public async Task<(Member Member, Organization Organization)> RunAsync(CreateMemberCommand c, CancellationToken ct)
     {
@@ -20,6 +24,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         MemberNames.ExternalId(c.ExternalId, ids);
         var roles = ValidateRoles(c.Roles ?? []);
         var organization = await organizations.GetAsync(c.OrganizationId, ct);
+        policy.RequireRoles(roles, organization);
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
@@ -45,7 +50,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
 
     /// <summary>The member's roles: <c>stytch_member</c> (implicit) and the given ones, each directly assigned.</summary>
     internal static IReadOnlyList<MemberRole> Assigned(List<string> roles) =>
-        [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource("direct_assignment")]))];
+        [.. new[] { Model.Roles.Member }.Concat(roles).Select(r => new MemberRole(r, [new MemberRoleSource(MemberRoleSources.Direct)]))];
 
     internal static List<string> ValidateRoles(IReadOnlyList<string> roles)
     {

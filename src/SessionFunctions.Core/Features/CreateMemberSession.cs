@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -60,7 +61,7 @@ public sealed class CreateMemberSession(
                     AuthenticationFactors = request.Factors(stored, now),
                     OrganizationId = organization.OrganizationId,
                     OrganizationSlug = organization.OrganizationSlug,
-                    Roles = member.RoleIds(),
+                    Roles = RoleAssignments.SessionRoles(member, organization),
                     CustomClaims = request.CustomClaims,
                 };
                 var jwt = await jwts.IssueAsync(session, now, ct);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -9,13 +10,14 @@ using SessionFunctions.Core.UserInfo;
 namespace SessionFunctions.Core.Features;
 
 public sealed record CreateOrganizationCommand(
-    string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata);
+    string OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl, JsonObject? TrustedMetadata,
+    IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null);
 
 /// <summary>
 /// <c>POST /v1/b2b/organizations</c>. Slugs and external ids share one name space (<see cref="OrganizationNames"/>); a
 /// missing slug is made from the name.
 /// </summary>
-public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, IdFormat ids, TimeProvider time)
+public sealed class CreateOrganization(OrganizationStore organizations, LegacyProviders providers, OrganizationRoles roles, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(CreateOrganizationCommand c, CancellationToken ct)
     {
@@ -23,6 +25,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
         var slug = OrganizationNames.Slug(c.OrganizationSlug ?? SlugFrom(name), ids);
         OrganizationNames.ExternalId(c.OrganizationExternalId, ids);
         providers.Check(c.TrustedMetadata); // a provider name is checked when written, never at migrate time
+        var assignments = OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments) ?? [];
 
         var now = SessionRecords.Truncate(time.GetUtcNow());
         var organization = new Organization
@@ -33,9 +36,11 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             OrganizationExternalId = c.OrganizationExternalId,
             OrganizationLogoUrl = c.OrganizationLogoUrl ?? "",
             TrustedMetadata = Metadata.Validate(c.TrustedMetadata),
+            RbacEmailImplicitRoleAssignments = assignments,
             CreatedAt = now,
             UpdatedAt = now,
         };
+        roles.RequireAssignedRoles(organization);
         await organizations.CreateAsync(organization, ct);
         return organization;
     }

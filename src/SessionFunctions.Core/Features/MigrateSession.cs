@@ -14,7 +14,11 @@ namespace SessionFunctions.Core.Features;
 public sealed record MigrateCommand(string SessionToken, string OrganizationId, int? SessionDurationMinutes, JsonObject? SessionCustomClaims,
     string? IdempotencyKey = null);
 
-public sealed record SessionResult(Member Member, Organization Organization, MemberSession MemberSession, string SessionToken, string SessionJwt);
+public sealed record SessionResult(Member Member, Organization Organization, MemberSession MemberSession, string SessionToken, string SessionJwt)
+{
+    /// <summary>Why an <c>authorization_check</c> passed (authenticate only); null without a check.</summary>
+    public AuthorizationVerdict? Verdict { get; init; }
+}
 
 /// <summary>
 /// <c>POST /v1/b2b/sessions/migrate</c>: trade a legacy provider's access token for a new session of the organization's

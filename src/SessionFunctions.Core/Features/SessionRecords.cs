@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Claims;
 using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Model;
@@ -32,7 +33,7 @@ internal static class SessionRecords
         AuthenticationFactors = JsonSerializer.Deserialize<List<AuthenticationFactor>>(e.Factors, SessionJson.Options)!,
         OrganizationId = organization.OrganizationId,
         OrganizationSlug = organization.OrganizationSlug,
-        Roles = member.RoleIds(),
+        Roles = RoleAssignments.SessionRoles(member, organization),
         CustomClaims = CustomClaims.Parse(e.CustomClaims),
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -13,12 +14,13 @@ public sealed record UpdateMemberCommand(
 
 /// <summary>
 /// <c>PUT /v1/b2b/organizations/{organization_id}/members/{member_id}</c> (<c>member_id</c> may be the external id).
-/// Every input is checked before anything is read; both member rows (and the external-id pointer, when it moves)
+/// Every input is checked before anything is read (roles, which must exist, against the policy and the organization's
+/// custom roles once the organization is read); both member rows (and the external-id pointer, when it moves)
 /// change in one transaction conditional on their ETags. No session is rewritten: authenticate reads the member row,
 /// so a role change shows in the very next authenticate answer and the JWT it mints. Deleted members are not found.
 /// An update that changes nothing writes nothing.
 /// </summary>
-public sealed class UpdateMember(GetMember get, MemberStore members, IdFormat ids, TimeProvider time)
+public sealed class UpdateMember(GetMember get, MemberStore members, ProjectPolicy policy, IdFormat ids, TimeProvider time)
 {
     public async Task<(Member Member, Organization Organization)> RunAsync(UpdateMemberCommand c, CancellationToken ct)
     {
@@ -32,6 +34,7 @@ public sealed class UpdateMember(GetMember get, MemberStore members, IdFormat id
         return await Conflicts.RetryAsync(async _ =>
         {
             var (byId, organization) = await get.RunAsync(c.OrganizationId, c.MemberId, null, ct);
+            if (roles is not null) policy.RequireRoles(roles, organization);
             var before = byId.Member;
             var after = before with
             {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
@@ -10,17 +11,18 @@ namespace SessionFunctions.Core.Features;
 /// <summary>Fields left null stay as they are; an empty <c>organization_external_id</c> removes it.</summary>
 public sealed record UpdateOrganizationCommand(
     string OrganizationId, string? OrganizationName, string? OrganizationSlug, string? OrganizationExternalId, string? OrganizationLogoUrl,
-    JsonObject? TrustedMetadata);
+    JsonObject? TrustedMetadata, IReadOnlyList<EmailImplicitRoleAssignment>? RbacEmailImplicitRoleAssignments = null);
 
 /// <summary>
-/// <c>PUT /v1/b2b/organizations/{organization_id}</c>: name, slug, external id, logo and trusted_metadata (replaced
+/// <c>PUT /v1/b2b/organizations/{organization_id}</c>: name, slug, external id, logo, the email implicit role
+/// assignments (replaced whole; their roles must exist) and trusted_metadata (replaced
 /// whole, its <c>legacy_provider</c> checked against the configured providers). Every input is checked before anything
 /// is read; the organization row and its name index rows change in one transaction conditional on the row's ETag, and
 /// slugs and external ids keep sharing one name space with ids (<see cref="OrganizationNames"/>). The change shows at
 /// once on this instance and on the others within <c>Sessions__OrganizationCacheDuration</c> (30 s by default).
 /// An update that changes nothing writes nothing.
 /// </summary>
-public sealed class UpdateOrganization(OrganizationStore organizations, LegacyProviders providers, IdFormat ids, TimeProvider time)
+public sealed class UpdateOrganization(OrganizationStore organizations, LegacyProviders providers, OrganizationRoles roles, IdFormat ids, TimeProvider time)
 {
     public async Task<Organization> RunAsync(UpdateOrganizationCommand c, CancellationToken ct)
     {
@@ -31,6 +33,7 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
         if (c.OrganizationLogoUrl is { Length: > 2048 }) throw new SessionException(ErrorTypes.InvalidArgument, "organization_logo_url must be at most 2048 characters.");
         if (c.TrustedMetadata is not null) Metadata.Validate(c.TrustedMetadata);
         providers.Check(c.TrustedMetadata);
+        var assignments = OrganizationRoles.CheckAssignments(c.RbacEmailImplicitRoleAssignments);
 
         var organizationId = (await organizations.GetAsync(c.OrganizationId, ct)).OrganizationId;
         return await Conflicts.RetryAsync(async _ =>
@@ -43,7 +46,9 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
                 OrganizationExternalId = removeExternalId ? null : c.OrganizationExternalId ?? before.OrganizationExternalId,
                 OrganizationLogoUrl = c.OrganizationLogoUrl ?? before.OrganizationLogoUrl,
                 TrustedMetadata = c.TrustedMetadata ?? before.TrustedMetadata,
+                RbacEmailImplicitRoleAssignments = assignments ?? before.RbacEmailImplicitRoleAssignments,
             };
+            if (assignments is not null) roles.RequireAssignedRoles(after);
             if (Same(before, after)) return before;
             after = after with { UpdatedAt = SessionRecords.Truncate(time.GetUtcNow()) };
             await organizations.UpdateAsync(before, after, etag, ct);
@@ -53,5 +58,6 @@ public sealed class UpdateOrganization(OrganizationStore organizations, LegacyPr
 
     private static bool Same(Organization a, Organization b) =>
         a.OrganizationName == b.OrganizationName && a.OrganizationSlug == b.OrganizationSlug && a.OrganizationExternalId == b.OrganizationExternalId
-        && a.OrganizationLogoUrl == b.OrganizationLogoUrl && JsonNode.DeepEquals(a.TrustedMetadata, b.TrustedMetadata);
+        && a.OrganizationLogoUrl == b.OrganizationLogoUrl && JsonNode.DeepEquals(a.TrustedMetadata, b.TrustedMetadata)
+        && OrganizationRoles.Same(a.RbacEmailImplicitRoleAssignments, b.RbacEmailImplicitRoleAssignments);
 }

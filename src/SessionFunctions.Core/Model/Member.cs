@@ -36,7 +36,13 @@ public sealed record Member
 
 public sealed record MemberRole(string RoleId, IReadOnlyList<MemberRoleSource> Sources);
 
-public sealed record MemberRoleSource(string Type);
+public sealed record MemberRoleSource(string Type, JsonObject? Details = null);
+
+public static class MemberRoleSources
+{
+    public const string Direct = "direct_assignment";
+    public const string Email = "email_assignment";
+}
 
 public static class MemberStatus
 {

@@ -20,7 +20,7 @@ public sealed record Organization
     public string AuthMethods { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedAuthMethods { get; init; } = [];
     public string MfaPolicy { get; init; } = "OPTIONAL";
-    public IReadOnlyList<JsonObject> RbacEmailImplicitRoleAssignments { get; init; } = [];
+    public IReadOnlyList<EmailImplicitRoleAssignment> RbacEmailImplicitRoleAssignments { get; init; } = [];
     public string MfaMethods { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedMfaMethods { get; init; } = [];
     public string OauthTenantJitProvisioning { get; init; } = "NOT_ALLOWED";
@@ -29,7 +29,7 @@ public sealed record Organization
     public IReadOnlyList<string> AllowedFirstPartyConnectedApps { get; init; } = [];
     public string ThirdPartyConnectedAppsAllowedType { get; init; } = "ALL_ALLOWED";
     public IReadOnlyList<string> AllowedThirdPartyConnectedApps { get; init; } = [];
-    public IReadOnlyList<JsonObject> CustomRoles { get; init; } = [];
+    public IReadOnlyList<PolicyRole> CustomRoles { get; init; } = [];
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 }

@@ -92,6 +92,33 @@ public sealed class BadInputCorpusTests(ServerFixture server) : IClassFixture<Se
         yield return new("unknown route", HttpMethod.Get, "/v1/b2b/sessions/migrate/../../etc/passwd");
         yield return new("query repeated", HttpMethod.Get, $"/v1/b2b/sessions?organization_id={organizationId}&organization_id={organizationId}&member_id={memberId}");
         foreach (var bad in Issue9Corpus(organizationId, memberId)) yield return bad;
+        foreach (var bad in RbacCorpus(organizationId)) yield return bad;
+    }
+
+    /// <summary>Organizations' custom roles, email implicit role assignments and authorization checks of the wrong shape.</summary>
+    private static IEnumerable<BadRequest> RbacCorpus(string organizationId)
+    {
+        var policyPath = $"/v1/b2b/rbac/organizations/{organizationId}";
+        foreach (var json in BrokenJson) yield return new($"broken json {json}", HttpMethod.Put, policyPath, json);
+        foreach (var body in new[]
+        {
+            "{}", "{\"org_policy\":null}", "{\"org_policy\":\"text\"}", "{\"org_policy\":[1]}", "{\"org_policy\":{}}", "{\"org_policy\":{\"roles\":\"x\"}}",
+            "{\"org_policy\":{\"roles\":[null]}}", "{\"org_policy\":{\"roles\":[7]}}", "{\"org_policy\":{\"roles\":[{\"role_id\":5}]}}",
+            "{\"org_policy\":{\"roles\":[{\"role_id\":\"r\",\"permissions\":[null]}]}}",
+            "{\"org_policy\":{\"roles\":[{\"role_id\":\"r\",\"permissions\":[{\"resource_id\":\"documents\",\"actions\":\"read\"}]}]}}",
+            "{\"org_policy\":{\"roles\":[{\"role_id\":\"r\",\"permissions\":[{\"resource_id\":\"documents\",\"actions\":[null]}]}]}}",
+            "{\"org_policy\":{\"roles\":[{\"role_id\":\"r\",\"permissions\":[{\"resource_id\":null,\"actions\":[\"read\"]}]}]}}",
+            "{\"org_policy\":{\"roles\":[{\"role_id\":\"r\\u0000\",\"permissions\":[]}]}}",
+        })
+            yield return new("bad org_policy", HttpMethod.Put, policyPath, body);
+        yield return new("org_policy of an unknown organization", HttpMethod.Put, "/v1/b2b/rbac/organizations/no-such-org", "{\"org_policy\":{\"roles\":[]}}");
+        foreach (var assignments in new[] { "\"x\"", "[null]", "[7]", "[{\"domain\":5,\"role_id\":\"viewer\"}]", "[{\"domain\":\"x.example\"}]", "[{\"role_id\":\"viewer\"}]" })
+        {
+            yield return new("bad implicit role assignments", HttpMethod.Put, $"/v1/b2b/organizations/{organizationId}", $"{{\"rbac_email_implicit_role_assignments\":{assignments}}}");
+            yield return new("bad implicit role assignments", HttpMethod.Post, "/v1/b2b/organizations", $"{{\"organization_name\":\"new\",\"rbac_email_implicit_role_assignments\":{assignments}}}");
+        }
+        foreach (var check in new[] { "\"text\"", "[1]", "{}", "{\"organization_id\":5}", "{\"organization_id\":\"o\",\"resource_id\":\"\",\"action\":\"a\"}" })
+            yield return new("bad authorization_check", HttpMethod.Post, "/v1/b2b/sessions/authenticate", $"{{\"session_token\":\"nope\",\"authorization_check\":{check}}}");
     }
 
     /// <summary>Legacy tokens that are no bearer tokens, bad Idempotency-Keys, exchange, and the organization and member updates.</summary>

@@ -52,6 +52,9 @@ public class ServerFixture : IAsyncLifetime
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    /// <summary>The example RBAC policy in the repository, which every test server loads.</summary>
+    public static string ExamplePolicyPath => Path.Combine(Repository.Root, "examples", "rbac-policy.json");
+
     public async Task InitializeAsync()
     {
         UserInfo = await FakeUserInfoProvider.StartAsync();
@@ -66,6 +69,7 @@ public class ServerFixture : IAsyncLifetime
             ["Signing:LocalKeyPath"] = Path.Combine(_keyDirectory, "signing-key.pem"),
             ["Api:ExposeRequestCosts"] = "true",
             ["Sweep:Schedule"] = "0 0 0 1 1 *", // tests run the sweep themselves
+            ["Rbac:PolicyPath"] = ExamplePolicyPath, // the example policy of the README (roles editor, viewer, billing)
         };
         Configure(settings);
         if (UseFakeClock) Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -187,6 +191,9 @@ public class ServerFixture : IAsyncLifetime
         Remember(await ApiCall.ReadAsync(await (client ?? Client).GetAsync(path)));
 
     public async Task<ApiCall> PutAsync(string path, object body) => await ApiCall.ReadAsync(await Client.PutAsJsonAsync(path, body));
+
+    public async Task<ApiCall> PutRawAsync(string path, string body) =>
+        await ApiCall.ReadAsync(await Client.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json")));
 
     public async Task<ApiCall> DeleteAsync(string path) => await ApiCall.ReadAsync(await Client.DeleteAsync(path));
 

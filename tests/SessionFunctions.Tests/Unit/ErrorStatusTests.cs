@@ -18,6 +18,7 @@ public sealed partial class ErrorStatusTests
     {
         [ErrorKind.BadRequest] = 400,
         [ErrorKind.Unauthorized] = 401,
+        [ErrorKind.Forbidden] = 403,
         [ErrorKind.NotFound] = 404,
         [ErrorKind.MethodNotAllowed] = 405,
         [ErrorKind.Conflict] = 409,

@@ -125,6 +125,23 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_policy_file_with_a_permission_on_an_unknown_resource_stops_start_up_naming_the_setting_and_the_role()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "policy.json");
+        File.WriteAllText(path, """{"roles":[{"role_id":"editor","description":"","permissions":[{"resource_id":"documents","actions":["read"]}]}]}""");
+        var settings = ValidSettings();
+        settings["Rbac:PolicyPath"] = path;
+        var probe = new HostedServiceProbe();
+        await using var app = Build(settings, probe);
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(e.Failures, f => f.StartsWith("Rbac__PolicyPath", StringComparison.Ordinal) && f.Contains("role 'editor'") && f.Contains("'documents'"));
+        Assert.False(probe.Started);
+    }
+
+    [Fact]
     public async Task An_invalid_setting_stops_start_up_before_the_signing_key_file_is_created()
     {
         var settings = ValidSettings();
