@@ -59,7 +59,9 @@ public sealed class TrustedTokenReader(ProviderKeys keys, TimeProvider time)
         var alg = String(header.RootElement, "alg");
         if (alg is null || !policy.Algorithms.Contains(alg, StringComparer.Ordinal))
             throw Invalid($"The token's alg is not one this provider signs with ({string.Join(", ", policy.Algorithms)}).");
-        var kid = String(header.RootElement, "kid");
+        if (header.RootElement.TryGetProperty("crit", out _))
+            throw Invalid("The token's header lists critical extensions (crit), which this service does not understand.");
+        var kid = String(header.RootElement, "kid"); // the key comes from the provider's set, never from jwk/jku/x5u in the header
 
         var keySet = keys.For(provider, policy);
         var signingKeys = await keySet.GetAsync(ct);

@@ -20,6 +20,7 @@ public sealed class TrustedTokenAttackTests(TrustedProvidersServer server) : ICl
         "provider B's token for an organization trusting A", "provider B's key claiming A's issuer", "duplicate email claim",
         "duplicate email_verified claim", "duplicate alg in header", "no email", "email not verified", "email_verified absent",
         "email_verified string TRUE", "over 8 KB", "not a JWT", "JWE shape", "signature of another payload", "PS256 not listed",
+        "attacker's key embedded in the header (jwk)", "attacker's key in the header under the provider's kid", "crit header",
     ];
 
     [Theory]
@@ -126,8 +127,25 @@ public sealed class TrustedTokenAttackTests(TrustedProvidersServer server) : ICl
             "signature of another payload" => (string.Join('.', a.Token(email, now).Split('.')[..2]) + "." +
                 a.Token("attacker@evil.example", now).Split('.')[2], 400, Invalid),
             "PS256 not listed" => (a.Sign(claims.ToJsonString(), alg: "PS256"), 400, Invalid),
+            "attacker's key embedded in the header (jwk)" or "attacker's key in the header under the provider's kid" => Embedded(attack.EndsWith("kid", StringComparison.Ordinal) ? a.Current.Kid : "attacker", claims),
+            "crit header" => (a.SignRaw($$"""{"alg":"RS256","kid":"{{a.Current.Kid}}","crit":["exp"]}""", claims.ToJsonString(),
+                input => a.Current.Key.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)), 400, Invalid),
             _ => throw new ArgumentOutOfRangeException(nameof(attack)),
         };
+    }
+
+    /// <summary>A token signed by the attacker's own key, which the header carries as a JWK (RFC 7515 §4.1.3).</summary>
+    private (string, int, string) Embedded(string kid, JsonObject claims)
+    {
+        using var attacker = RSA.Create(2048);
+        var p = attacker.ExportParameters(false);
+        var header = new JsonObject
+        {
+            ["alg"] = "RS256", ["kid"] = kid,
+            ["jwk"] = new JsonObject { ["kty"] = "RSA", ["kid"] = kid, ["n"] = System.Buffers.Text.Base64Url.EncodeToString(p.Modulus), ["e"] = System.Buffers.Text.Base64Url.EncodeToString(p.Exponent) },
+        };
+        return (server.Signed.SignRaw(header.ToJsonString(), claims.ToJsonString(), input => attacker.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)),
+            400, "invalid_trusted_auth_token");
     }
 
     private static JsonObject With(JsonObject claims, Action<JsonObject> edit)
