@@ -45,8 +45,9 @@ public class PipelineBenchmarks
         var sessionKey = Guid.NewGuid();
         _token = SessionToken.Create(Samples.OrganizationKey, Samples.Ids.MemberKey(_member.MemberId), sessionKey);
         _authenticateBody = Encoding.UTF8.GetBytes($$"""{"session_token":"{{_token}}"}""");
-        var session = Samples.Session(_member, _organization, []) with { MemberSessionId = Samples.Ids.Session(Samples.OrganizationKey, sessionKey) };
-        _sessionRow = SessionRecords.ToEntity(session, SessionToken.Hash(_token));
+        var memberKey = Samples.Ids.MemberKey(_member.MemberId);
+        var session = Samples.Session(_member, _organization, []) with { MemberSessionId = Samples.Ids.Session(Samples.OrganizationKey, memberKey, sessionKey) };
+        _sessionRow = SessionRecords.ToEntity(session, SessionToken.Hash(_token), MemberStore.PartitionOf(_member), Keys.MemberSession(memberKey, sessionKey), "default");
         var jwt = _signing.Issuer.IssueAsync(session, Samples.Now, CancellationToken.None).GetAwaiter().GetResult();
         _migrateResponse = new MigrateResponse(Samples.Ids.NewRequestId(), _member.MemberId, _token, jwt, _member, _organization, session);
     }
@@ -66,9 +67,9 @@ public class PipelineBenchmarks
     public StoredMember ReadMemberRow() => StoredMember.From(_emailRow);
 
     [Benchmark(Description = "parts: SessionRecords.ToEntity (hash + 2 JSON columns)")]
-    public object ToEntity() => SessionRecords.ToEntity(_migrateResponse.MemberSession, SessionToken.Hash(_token));
+    public object ToEntity() => SessionRecords.ToEntity(_migrateResponse.MemberSession, SessionToken.Hash(_token), _sessionRow.PartitionKey, _sessionRow.RowKey, "default");
 
-    [Benchmark(Description = "parts: MemberStore.Rows (guard row)")]
+    [Benchmark(Description = "parts: MemberStore.Rows (activation rows)")]
     public object GuardRows() => MemberStore.Rows(_member, _emailRow.EmailId).EmailRow;
 
     [Benchmark(Description = "parts: serialize MigrateResponse")]
@@ -91,11 +92,14 @@ public class PipelineBenchmarks
         var email = EmailAddress.Normalize(UserInfoClient.Parse(_userInfoBody).Email);
         Samples.Ids.TryParseOrganization(_organization.OrganizationId, out var organizationKey);
         var sessionKey = Guid.NewGuid();
-        var sessionId = Samples.Ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(DateTimeOffset.UtcNow);
         _ = Keys.Email(email); // the point read's row key
         var stored = StoredMember.From(_emailRow);
         var member = stored.Member;
+        var memberKey = Samples.Ids.MemberKey(member.MemberId);
+        var partition = MemberPartition.Of(member.OrganizationId, memberKey);
+        var rowKey = Keys.MemberSession(memberKey, sessionKey);
+        var sessionId = Samples.Ids.Session(organizationKey, memberKey, sessionKey);
         var session = new MemberSession
         {
             MemberSessionId = sessionId, MemberId = member.MemberId, StartedAt = now, LastAccessedAt = now, ExpiresAt = now + duration,
@@ -104,10 +108,9 @@ public class PipelineBenchmarks
             Roles = member.RoleIds(), CustomClaims = claims,
         };
         var jwt = await _signing.Issuer.IssueAsync(session, now, CancellationToken.None);
-        var token = SessionToken.Create(organizationKey, Samples.Ids.MemberKey(member.MemberId), sessionKey);
-        var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
-        _ = SessionStore.ExpiryRow(_organization.OrganizationId, entity.RowKey, session.ExpiresAt);
-        _ = MemberStore.Rows(member, stored.EmailId);
+        var token = SessionToken.Create(organizationKey, memberKey, sessionKey);
+        _ = SessionRecords.ToEntity(session, SessionToken.Hash(token), partition, rowKey, "default");
+        _ = SessionStore.ExpiryRow(_organization.OrganizationId, partition, rowKey, session.ExpiresAt);
         var response = new MigrateResponse(Samples.Ids.NewRequestId(), member.MemberId, token, jwt, member, _organization, session);
         var stream = new CountingStream();
         await JsonSerializer.SerializeAsync(stream, response, typeof(MigrateResponse), SessionJson.Options);
@@ -121,9 +124,10 @@ public class PipelineBenchmarks
         var body = JsonSerializer.Deserialize<AuthenticateBody>(_authenticateBody, SessionJson.Options)!;
         CustomClaims.Merge([], body.SessionCustomClaims);
         if (!SessionToken.TryParse(body.SessionToken, out var selector)) throw new InvalidOperationException();
-        var memberSessionId = Samples.Ids.Session(selector.Organization, selector.Session);
-        _ = Keys.Session(selector.Session);
-        _ = Keys.Member(selector.Member!.Value);
+        var memberSessionId = Samples.Ids.Session(selector.Organization, selector.Member!.Value, selector.Session);
+        _ = MemberPartition.Of(Samples.Ids.Organization(selector.Organization), selector.Member.Value);
+        _ = Keys.MemberSession(selector.Member.Value, selector.Session);
+        _ = Keys.Member(selector.Member.Value);
         var row = _sessionRow;
         if (!SessionToken.Matches(body.SessionToken!, row.TokenHash)) throw new InvalidOperationException();
         var now = SessionRecords.Truncate(DateTimeOffset.UtcNow);

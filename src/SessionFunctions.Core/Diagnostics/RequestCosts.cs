@@ -9,7 +9,7 @@ namespace SessionFunctions.Core.Diagnostics;
 public sealed class RequestCosts
 {
     private static readonly AsyncLocal<RequestCosts?> CurrentScope = new();
-    private int _tableRoundTrips, _userInfoCalls, _signatures, _keyFetches;
+    private int _tableRoundTrips, _userInfoCalls, _signatures, _entitiesScanned, _keyFetches;
 
     /// <summary>When the request started (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
     public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -20,6 +20,8 @@ public sealed class RequestCosts
     public int TableRoundTrips => Volatile.Read(ref _tableRoundTrips);
     public int UserInfoCalls => Volatile.Read(ref _userInfoCalls);
     public int Signatures => Volatile.Read(ref _signatures);
+    /// <summary>Entities the request's range reads returned (each counts against its partition's throughput); point reads not included.</summary>
+    public int EntitiesScanned => Volatile.Read(ref _entitiesScanned);
 
     /// <summary>Fetches of a legacy provider's public keys (JWKS or discovery document) this request waited on or caused.</summary>
     public int KeyFetches => Volatile.Read(ref _keyFetches);
@@ -33,9 +35,14 @@ public sealed class RequestCosts
     internal static void AddTableRoundTrip() { if (Current is { } c) Interlocked.Increment(ref c._tableRoundTrips); }
     internal static void AddUserInfoCall() { if (Current is { } c) Interlocked.Increment(ref c._userInfoCalls); }
     internal static void AddSignature() { if (Current is { } c) Interlocked.Increment(ref c._signatures); }
+    internal static void AddEntitiesScanned(int count) { if (Current is { } c) Interlocked.Add(ref c._entitiesScanned, count); }
     internal static void AddKeyFetch() { if (Current is { } c) Interlocked.Increment(ref c._keyFetches); }
     internal static void SetOrganization(string organizationId) { if (Current is { } c) c.OrganizationId = organizationId; }
 
-    /// <summary><c>tables=3;userinfo=1;signatures=1;keys=0</c>: the value of the <c>X-Request-Cost</c> header.</summary>
-    public override string ToString() => $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures};keys={KeyFetches}";
+    /// <summary>
+    /// <c>tables=3;userinfo=1;signatures=1;keys=0</c>: the value of the <c>X-Request-Cost</c> header (<c>keys</c>: fetches
+    /// of a legacy provider's keys), with <c>;entities=N</c> when the request's range reads returned any entities.
+    /// </summary>
+    public override string ToString() =>
+        $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures};keys={KeyFetches}" + (EntitiesScanned > 0 ? $";entities={EntitiesScanned}" : "");
 }

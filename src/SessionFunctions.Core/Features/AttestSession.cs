@@ -48,11 +48,11 @@ public sealed class AttestSession(
 
         var token = await tokens.ReadAsync(provider, policy, command.Token, ct);
         var email = EmailAddress.Normalize(token.Email);
-        // TODO(provenance): record provider.Name on the session as migrate does, once CreateMemberSession takes it.
         SessionResult result;
         if (existing is null)
         {
-            result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MemberNotFound,
+            // The provider that vouched is recorded on the session, as migrate records it (exchange compares it).
+            result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MemberNotFound, provider.Name,
                 (_, now) => [TrustedAuthTokenFactor.At(now, token.TokenId)]), ct);
         }
         else

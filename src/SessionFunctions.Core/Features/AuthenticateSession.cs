@@ -16,8 +16,8 @@ public sealed record AuthenticateCommand(
 /// session lives), move <c>last_accessed_at</c>, extend it to now + <c>session_duration_minutes</c> when given, merge
 /// custom claims, and hand back a fresh JWT. An extension never shortens a session, so concurrent extensions end at
 /// the latest expiry any of them asked for, whatever order their writes land in. The session and its member are read
-/// with two concurrent point reads (<see cref="LiveSessions"/>), so the answer and the JWT show the member as it is
-/// now, and a deleted member's session is refused; then one conditional write. A lost race re-reads and re-applies,
+/// together (<see cref="LiveSessions"/>: one range read for a session stored next to its member), so the answer and the
+/// JWT show the member as it is now, and a deleted member's session is refused; then one conditional write. A lost race re-reads and re-applies,
 /// so concurrent updates are never lost. No session token is stored, so a JWT-authenticated answer carries an empty
 /// <c>session_token</c>. With <c>Signing__JwtReuseWindow</c> set, an unchanged session's recent JWT is reused. An
 /// <c>authorization_check</c> is decided (<see cref="SessionAuthorization"/>) before anything is signed or written, so a

@@ -31,7 +31,7 @@ public sealed class CreateMember(OrganizationStore organizations, MemberStore me
         var member = new Member
         {
             OrganizationId = organization.OrganizationId,
-            MemberId = ids.Member(organizationKey, Guid.NewGuid()),
+            MemberId = ids.Member(organizationKey, MemberPartition.NewMemberKey(organization, EmailAddress.Normalize(c.EmailAddress))),
             EmailAddress = c.EmailAddress.Trim(),
             Status = c.CreateMemberAsPending ? MemberStatus.Pending : MemberStatus.Active,
             Name = c.Name ?? "",

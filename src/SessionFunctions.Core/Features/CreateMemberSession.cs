@@ -1,10 +1,13 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Authorization;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
+using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Model;
+using SessionFunctions.Core.Options;
 using SessionFunctions.Core.Signing;
 using SessionFunctions.Core.Storage;
 
@@ -12,86 +15,109 @@ namespace SessionFunctions.Core.Features;
 
 /// <summary>
 /// What migrate and exchange ask for: a new session of <paramref name="Organization"/>'s member with this email.
-/// <paramref name="Factors"/> makes the session's factors from the member found and the time; <paramref name="NotAMember"/>
-/// is the error when no live member has the email; <paramref name="AlsoWrite"/> adds one row to the session's transaction.
+/// <paramref name="Provider"/> is the legacy provider that vouches for it (recorded on the session, compared by
+/// exchange); <paramref name="Factors"/> makes the session's factors from the member found and the time;
+/// <paramref name="NotAMember"/> is the error when no live member has the email.
 /// </summary>
 internal sealed record NewMemberSession(
-    Organization Organization, string NormalizedEmail, TimeSpan Duration, JsonObject CustomClaims, ErrorType NotAMember,
-    Func<StoredMember, DateTimeOffset, IReadOnlyList<AuthenticationFactor>> Factors,
-    Func<SessionResult, TableTransactionAction>? AlsoWrite = null);
+    Organization Organization, string NormalizedEmail, TimeSpan Duration, JsonObject CustomClaims, ErrorType NotAMember, string Provider,
+    Func<StoredMember, DateTimeOffset, IReadOnlyList<AuthenticationFactor>> Factors);
 
 /// <summary>
-/// Creates a session for the member with a given email: looks the member up (one point read) while the expiry index row
-/// is written, activates a pending or invited member, signs the JWT before anything else is written, and writes the
-/// session in one transaction conditional on the member's email row, so a member deleted or changed in between never
-/// keeps a session. A failure leaves nothing behind, not even the expiry index row.
+/// Creates a session for the member with a given email, next to the member in its partition: looks the member up (one
+/// point read), reads the member's sessions (a narrow range read) while the expiry index row is written, signs the JWT,
+/// and writes the session in one transaction that also deletes the member's oldest sessions past
+/// <c>Sessions__MaxSessionsPerMember</c> and, only when a pending or invited member becomes active, rewrites the member
+/// rows conditionally. No member row is rewritten otherwise, so parallel logins of one member do not fight; a retry
+/// after a lost race signs again only if what the JWT carries changed. A failure leaves nothing behind, not even the
+/// expiry index row.
 /// </summary>
 public sealed class CreateMemberSession(
-    MemberStore members, SessionStore sessions, SessionJwtIssuer jwts, IdFormat ids, TimeProvider time, ILogger<CreateMemberSession> log)
+    MemberStore members, SessionStore sessions, SessionJwtIssuer jwts, IdFormat ids, IOptions<SessionsOptions> options, TimeProvider time,
+    ILogger<CreateMemberSession> log)
 {
+    /// <summary>A transaction holds 100 actions: the session, two member rows when activating, and the evictions.</summary>
+    private const int MaxEvictionsPerTransaction = 97;
+    private readonly int _cap = options.Value.MaxSessionsPerMember;
+
+    private sealed record Indexed(string Partition, string RowKey, Task Write);
+
     internal async Task<SessionResult> RunAsync(NewMemberSession request, CancellationToken ct)
     {
         var organization = request.Organization;
         var organizationKey = ids.OrganizationKey(organization.OrganizationId);
         var sessionKey = Guid.NewGuid();
-        var sessionId = ids.Session(organizationKey, sessionKey);
         var now = SessionRecords.Truncate(time.GetUtcNow());
-        var sessionRow = Keys.Session(sessionKey);
-        // The expiry index row depends on nothing but the new session's key and expiry, so it is written while the
-        // member is looked up: three round trips, of which only two wait on each other.
-        var indexing = sessions.IndexExpiryAsync(organization.OrganizationId, sessionRow, now + request.Duration, ct);
+        var expiresAt = now + request.Duration;
+        Indexed? indexed = null;
+        (string Claims, string Jwt)? signed = null;
         try
         {
             return await Conflicts.RetryAsync(async _ =>
             {
-                var stored = await members.FindByEmailAsync(organization.OrganizationId, request.NormalizedEmail, ct);
+                var stored = await members.FindByEmailAsync(organization, request.NormalizedEmail, ct);
                 if (stored is null || stored.Member.Status == MemberStatus.Deleted)
                     throw new SessionException(request.NotAMember);
+                var memberKey = ids.MemberKey(stored.Member.MemberId);
+                var partition = MemberPartition.Of(organization.OrganizationId, memberKey);
+                var rowKey = Keys.MemberSession(memberKey, sessionKey);
+                // The index row names the session's row, known once the member is: written while the member's sessions are read.
+                if (indexed is null || indexed.RowKey != rowKey)
+                {
+                    if (indexed is not null) await RemoveIndexAsync(indexed, organization.OrganizationId, expiresAt);
+                    indexed = new(partition, rowKey, sessions.IndexExpiryAsync(organization.OrganizationId, partition, rowKey, expiresAt, ct));
+                }
+                var existing = await sessions.ListStubsAsync(partition, memberKey, ct);
 
-                var member = stored.Member.Status == MemberStatus.Active
-                    ? stored.Member
-                    : stored.Member with { Status = MemberStatus.Active, UpdatedAt = now };
+                var activate = stored.Member.Status != MemberStatus.Active;
+                var member = activate ? stored.Member with { Status = MemberStatus.Active, UpdatedAt = now } : stored.Member;
                 var session = new MemberSession
                 {
-                    MemberSessionId = sessionId,
+                    MemberSessionId = ids.Session(organizationKey, memberKey, sessionKey),
                     MemberId = member.MemberId,
                     StartedAt = now,
                     LastAccessedAt = now,
-                    ExpiresAt = now + request.Duration,
+                    ExpiresAt = expiresAt,
                     AuthenticationFactors = request.Factors(stored, now),
                     OrganizationId = organization.OrganizationId,
                     OrganizationSlug = organization.OrganizationSlug,
                     Roles = RoleAssignments.SessionRoles(member, organization),
                     CustomClaims = request.CustomClaims,
                 };
-                var jwt = await jwts.IssueAsync(session, now, ct);
-                var token = SessionToken.Create(organizationKey, ids.MemberKey(member.MemberId), sessionKey);
+                // Sign once per session: a retry reuses the JWT unless something it carries changed (the member's roles, say).
+                var claims = JsonSerializer.Serialize(session, SessionJson.Options);
+                var jwt = signed is { } s && s.Claims == claims ? s.Jwt : await jwts.IssueAsync(session, now, ct);
+                signed = (claims, jwt);
+                var token = SessionToken.Create(organizationKey, memberKey, sessionKey);
                 var result = new SessionResult(member, organization, session, token, jwt);
 
-                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token));
-                await indexing; // the session is written only once its expiry is indexed
-                var (memberRow, emailRow) = MemberStore.Rows(member, stored.EmailId);
-                await sessions.InsertAsync(entity, stored, ReferenceEquals(member, stored.Member) ? null : memberRow, emailRow, ct,
-                    request.AlsoWrite?.Invoke(result));
+                var entity = SessionRecords.ToEntity(session, SessionToken.Hash(token), partition, rowKey, request.Provider);
+                await indexed.Write; // the session is written only once its expiry is indexed
+                await sessions.InsertAsync(entity, stored, activate ? MemberStore.Rows(member, stored.EmailId) : null, Evicted(existing, now), ct);
                 return result;
             }, ct);
         }
         catch
         {
-            await RemoveIndexAsync(indexing, organization.OrganizationId, sessionRow, now + request.Duration);
+            if (indexed is not null) await RemoveIndexAsync(indexed, organization.OrganizationId, expiresAt);
             throw;
         }
     }
+
+    /// <summary>The member's sessions to delete so that, with the new one, it holds at most the cap: expired ones first, then the oldest.</summary>
+    private IEnumerable<SessionStub> Evicted(List<SessionStub> existing, DateTimeOffset now) =>
+        existing.OrderBy(s => s.ExpiresAt > now).ThenBy(s => s.StartedAt)
+            .Take(Math.Min(Math.Max(0, existing.Count + 1 - _cap), MaxEvictionsPerTransaction));
 
     /// <summary>
     /// A failed write leaves nothing behind, not even its expiry index row. The index write may still be in flight
     /// (the member lookup failed first), so it is awaited before the row is removed.
     /// </summary>
-    private async Task RemoveIndexAsync(Task indexing, string organizationId, string sessionRow, DateTimeOffset expiresAt)
+    private async Task RemoveIndexAsync(Indexed indexed, string organizationId, DateTimeOffset expiresAt)
     {
-        try { await indexing; }
+        try { await indexed.Write; }
         catch { return; } // never written
-        try { await sessions.RemoveExpiryAsync(organizationId, sessionRow, expiresAt, CancellationToken.None); }
+        try { await sessions.RemoveExpiryAsync(organizationId, indexed.RowKey, expiresAt, CancellationToken.None); }
         catch (Exception e) { log.LogWarning(e, "Could not remove the expiry index row of a failed session write; the sweep will."); }
     }
 }

@@ -39,6 +39,7 @@ public sealed class CreateOrganization(OrganizationStore organizations, LegacyPr
             RbacEmailImplicitRoleAssignments = assignments,
             CreatedAt = now,
             UpdatedAt = now,
+            MemberShards = MemberPartition.DefaultShards,
         };
         roles.RequireAssignedRoles(organization);
         await organizations.CreateAsync(organization, ct);

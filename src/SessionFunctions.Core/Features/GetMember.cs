@@ -24,7 +24,7 @@ public sealed class GetMember(OrganizationStore organizations, MemberStore membe
             throw new SessionException(ErrorTypes.InvalidMemberGetFields);
         var organization = await organizations.GetAsync(organizationId, ct);
         var stored = !string.IsNullOrEmpty(emailAddress)
-            ? await members.FindByEmailAsync(organization.OrganizationId, EmailAddress.Normalize(emailAddress), ct)
+            ? await members.FindByEmailAsync(organization, EmailAddress.Normalize(emailAddress), ct)
             : ids.TryParseMember(memberId, out var organizationKey, out var memberKey)
                 ? ids.Organization(organizationKey) == organization.OrganizationId ? await members.GetAsync(organization.OrganizationId, memberKey, ct) : null
                 : await members.FindByExternalIdAsync(organization.OrganizationId, memberId!, ct);

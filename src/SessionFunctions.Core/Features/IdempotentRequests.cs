@@ -14,9 +14,11 @@ namespace SessionFunctions.Core.Features;
 internal sealed record IdempotencyClaim(IdempotencyKey Key, IdempotencyEntity? Record, SessionResult? Replay);
 
 /// <summary>
-/// The IETF httpapi Idempotency-Key draft for migrate. The first request with a key adds a <c>running</c> record; the
-/// session transaction marks it <c>done</c> with the answer sealed under the key, so a session and its record are
-/// written together or not at all. A later request with the key and the same fingerprint gets that answer again, with
+/// The IETF httpapi Idempotency-Key draft for migrate. The first request with a key adds a <c>running</c> record; once
+/// the session is written, the record is marked <c>done</c> with the answer sealed under the key (the record is in the
+/// organization's partition, the session in its member's, so they cannot share a transaction: a crash between the two
+/// leaves the record running until its lease lapses, and a retry then makes a new session whose token is the only one
+/// ever delivered). A later request with the key and the same fingerprint gets that answer again, with
 /// no UserInfo call and no signature; another fingerprint is a 422; a record still running is a 409. A failed request
 /// deletes its record (a failure is not remembered, so a retry runs again). Records count as gone after 24 hours; a
 /// running record whose lease passed (its request died) may be taken over. Expired records are ignored when read and
@@ -44,7 +46,7 @@ public sealed class IdempotentRequests(
                 PartitionKey = organizationId, RowKey = key.RowKey, Fingerprint = fingerprint, ExpiresAt = now + Lifetime, LeaseUntil = now + lease,
             };
             // Indexed before it is written, so the sweep finds every record, even one whose request died just after.
-            await sessions.IndexExpiryAsync(organizationId, key.RowKey, record.ExpiresAt, ct);
+            await sessions.IndexExpiryAsync(organizationId, organizationId, key.RowKey, record.ExpiresAt, ct);
             if (await store.TryAddAsync(record, ct)) return new(key, record, null);
 
             var existing = await store.GetAsync(organizationId, key.RowKey, ct);
@@ -65,9 +67,17 @@ public sealed class IdempotentRequests(
         throw new SessionException(ErrorTypes.IdempotencyRequestInProgress);
     }
 
-    /// <summary>The row that marks the claim done with <paramref name="result"/>, for the session's own transaction.</summary>
-    internal static TableTransactionAction Complete(IdempotencyClaim claim, SessionResult result) =>
-        IdempotencyStore.Complete(claim.Record!, claim.Key.Seal(JsonSerializer.SerializeToUtf8Bytes(result, SessionJson.Options)));
+    /// <summary>
+    /// Marks the claim done with <paramref name="result"/>, once its session is written (they live in different
+    /// partitions), conditional on the record being still ours. If another request took the record over meanwhile (our
+    /// lease lapsed), the session stands and the record is theirs.
+    /// </summary>
+    internal async Task CompleteAsync(IdempotencyClaim claim, SessionResult result, CancellationToken ct)
+    {
+        var done = IdempotencyStore.Completed(claim.Record!, claim.Key.Seal(JsonSerializer.SerializeToUtf8Bytes(result, SessionJson.Options)));
+        if (!await store.TryReplaceAsync(done, ct))
+            log.LogWarning("An Idempotency-Key record was taken over before its request finished; its session stands, a retry makes another.");
+    }
 
     /// <summary>Forgets a claim whose request failed, so that a retry runs again. If this fails, the lease runs out.</summary>
     internal async Task AbandonAsync(IdempotencyClaim claim)

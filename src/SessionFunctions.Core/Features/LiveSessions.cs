@@ -12,8 +12,9 @@ internal sealed record LiveSession(SessionEntity Row, Member Member);
 /// Reads a session together with its member, and lets it through only when every part of it holds: the row exists,
 /// the caller's proof matches it, it has not expired, and its member exists and is not deleted. Anything else is
 /// session_not_found, exactly as for a revoked session, so a session row left behind by an interrupted member deletion
-/// grants nothing. When the proof names the member (a token's selector, a JWT's <c>sub</c>) the two rows are read with
-/// two concurrent point reads: one round trip of latency.
+/// grants nothing. A session stored next to its member is read with its member in one single-partition range read
+/// (the member row, then the member's sessions up to this one); a session of the first layout with two point reads,
+/// side by side when the proof names the member (a token's selector, a JWT's <c>sub</c>), else one after the other.
 /// </summary>
 public sealed class LiveSessions(SessionStore sessions, MemberStore members, IdFormat ids)
 {
@@ -21,18 +22,23 @@ public sealed class LiveSessions(SessionStore sessions, MemberStore members, IdF
     {
         SessionEntity? row;
         StoredMember? member;
-        if (address.MemberId is { } claimed)
+        if (address.NextToMember is { } key)
+        {
+            var (found, rows) = await sessions.ReadMemberAsync(address.Partition, key, address.RowKey, ct);
+            (row, member) = (rows.Count > 0 && rows[^1].RowKey == address.RowKey ? rows[^1] : null, found);
+        }
+        else if (address.MemberId is { } claimed)
         {
             if (!ids.TryParseMember(claimed, out var organizationKey, out var memberKey) || ids.Organization(organizationKey) != address.OrganizationId)
                 throw new SessionException(ErrorTypes.SessionNotFound);
-            var rowRead = sessions.GetAsync(address.OrganizationId, address.SessionKey, ct);
+            var rowRead = sessions.GetAsync(address.Partition, address.RowKey, ct);
             var memberRead = members.GetAsync(address.OrganizationId, memberKey, ct);
             row = await rowRead;
             member = await memberRead;
         }
         else
         {
-            row = await sessions.GetAsync(address.OrganizationId, address.SessionKey, ct);
+            row = await sessions.GetAsync(address.Partition, address.RowKey, ct);
             member = row is not null && ids.TryParseMember(row.MemberId, out _, out var memberKey)
                 ? await members.GetAsync(address.OrganizationId, memberKey, ct)
                 : null;

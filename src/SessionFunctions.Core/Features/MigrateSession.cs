@@ -23,9 +23,10 @@ public sealed record SessionResult(Member Member, Organization Organization, Mem
 /// <summary>
 /// <c>POST /v1/b2b/sessions/migrate</c>: trade a legacy provider's access token for a new session of the organization's
 /// member with the email the UserInfo endpoint of the organization's legacy provider returns. Costs one UserInfo call,
-/// one signature and three table round trips (see <see cref="CreateMemberSession"/>); the organization comes from cache.
-/// With an Idempotency-Key, two more round trips (the record's expiry index row, then the record), and a repeat costs
-/// three table calls and nothing else
+/// one signature and three table round trips of latency (see <see cref="CreateMemberSession"/>); the organization comes
+/// from cache. The session records the provider that vouched for it. With an Idempotency-Key, three more round trips
+/// (the record's expiry index row and the record before, its completion after), and a repeat costs three table calls
+/// and nothing else
 /// (<see cref="IdempotentRequests"/>). Input is checked before anything remote is called.
 /// </summary>
 public sealed class MigrateSession(
@@ -66,9 +67,12 @@ public sealed class MigrateSession(
         MigrateCommand command, Organization organization, LegacyProvider provider, TimeSpan duration, JsonObject claims, IdempotencyClaim? claim, CancellationToken ct)
     {
         var email = EmailAddress.Normalize(await VouchAsync(provider, command.SessionToken, ct));
-        var result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MigrateEmailNotAMember,
-            (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)],
-            claim is null ? null : r => IdempotentRequests.Complete(claim, r)), ct);
+        var result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MigrateEmailNotAMember, provider.Name,
+            (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)]), ct);
+        // The record lives in the organization's partition, the session in its member's: the record is completed after
+        // the session is written. A crash in between leaves the record running until its lease lapses; a retry then
+        // makes a new session (the first one's token was never delivered).
+        if (claim is not null) await idempotency.CompleteAsync(claim, result, ct);
         log.LogInformation("Migrated a session for member {MemberId} of {OrganizationId}.", result.Member.MemberId, organization.OrganizationId);
         return result;
     }

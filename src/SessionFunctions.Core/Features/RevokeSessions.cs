@@ -40,6 +40,6 @@ public sealed class RevokeSessions(SessionLocator locator, LiveSessions live, Se
         if (!ids.TryParseMember(memberId, out var organizationKey, out var memberKey)
             || await members.GetAsync(ids.Organization(organizationKey), memberKey, ct) is null)
             throw new SessionException(ErrorTypes.MemberNotFound);
-        await sessions.DeleteAllAsync(await sessions.ListForMemberAsync(ids.Organization(organizationKey), memberId, ct), ct);
+        await sessions.DeleteAllAsync(await sessions.ListForMemberAsync(ids.Organization(organizationKey), memberId, memberKey, ct), ct);
     }
 }

@@ -6,9 +6,15 @@ namespace SessionFunctions.Core.Features;
 
 /// <summary>
 /// Where a session lives, and the proof the caller holds: its token, or a verified JWT. <see cref="MemberId"/> is the
-/// member the proof names (a token's selector or a JWT's <c>sub</c>); null when only the session id is known.
+/// member the proof names (a token's selector, a JWT's <c>sub</c>, or a session id of the current layout); null when
+/// only a first-layout session id is known. <see cref="NextToMember"/> is the member key of a session stored next to its
+/// member (the current layout); null for a session of the first layout, in its organization's partition.
 /// </summary>
-internal sealed record SessionAddress(string OrganizationId, Guid SessionKey, string MemberSessionId, string? Token, string? MemberId);
+internal sealed record SessionAddress(string OrganizationId, Guid SessionKey, string MemberSessionId, string? Token, string? MemberId, Guid? NextToMember = null)
+{
+    public string Partition => NextToMember is { } member ? Storage.MemberPartition.Of(OrganizationId, member) : OrganizationId;
+    public string RowKey => NextToMember is { } member ? Storage.Keys.MemberSession(member, SessionKey) : Storage.Keys.Session(SessionKey);
+}
 
 /// <summary>Turns a session_token, session_jwt or member_session_id into a <see cref="SessionAddress"/> without storage.</summary>
 public sealed class SessionLocator(SessionJwtReader jwts, IdFormat ids)
@@ -17,7 +23,10 @@ public sealed class SessionLocator(SessionJwtReader jwts, IdFormat ids)
     {
         if (!SessionToken.TryParse(token, out var selector)) throw new SessionException(ErrorTypes.SessionNotFound);
         var memberId = selector.Member is { } member ? ids.Member(selector.Organization, member) : null;
-        return new SessionAddress(ids.Organization(selector.Organization), selector.Session, ids.Session(selector.Organization, selector.Session), token, memberId);
+        return selector.NextToMember
+            ? new SessionAddress(ids.Organization(selector.Organization), selector.Session, ids.Session(selector.Organization, selector.Member!.Value, selector.Session),
+                token, memberId, selector.Member)
+            : new SessionAddress(ids.Organization(selector.Organization), selector.Session, ids.Session(selector.Organization, selector.Session), token, memberId);
     }
 
     internal async Task<SessionAddress> FromJwtAsync(string jwt, CancellationToken ct)
@@ -30,8 +39,8 @@ public sealed class SessionLocator(SessionJwtReader jwts, IdFormat ids)
     }
 
     internal SessionAddress FromSessionId(string memberSessionId) =>
-        ids.TryParseSession(memberSessionId, out var organization, out var session)
-            ? new SessionAddress(ids.Organization(organization), session, memberSessionId, null, null)
+        ids.TryParseSession(memberSessionId, out var organization, out Guid? member, out var session)
+            ? new SessionAddress(ids.Organization(organization), session, memberSessionId, null, member is { } m ? ids.Member(organization, m) : null, member)
             : throw new SessionException(ErrorTypes.SessionNotFound);
 
     /// <summary>Exactly one of token and JWT, as authenticate requires.</summary>

@@ -56,10 +56,10 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
 
     private async Task<(Outcome, ExpiringRow?)> InspectAsync(ExpiryEntity entry, DateTimeOffset now, CancellationToken ct)
     {
-        var row = await sessions.GetExpiringAsync(entry.OrganizationId, entry.SessionRowKey, ct);
+        var row = await sessions.GetExpiringAsync(entry.Partition, entry.SessionRowKey, ct);
         if (row is null) return (Outcome.Gone, null);
         if (row.ExpiresAt <= now) return (Outcome.Expired, row);
-        await sessions.IndexExpiryAsync(entry.OrganizationId, entry.SessionRowKey, row.ExpiresAt, ct);
+        await sessions.IndexExpiryAsync(entry.OrganizationId, entry.Partition, entry.SessionRowKey, row.ExpiresAt, ct);
         return (Outcome.Extended, row);
     }
 
@@ -82,7 +82,7 @@ public sealed class SweepExpiredSessions(SessionTables tables, SessionStore sess
                 {
                     if (await sessions.DeleteAsync(row, row.ETag, ct)) { count++; continue; }
                     if (await sessions.GetExpiringAsync(row.PartitionKey, row.RowKey, ct) is { } current)
-                        await sessions.IndexExpiryAsync(current.PartitionKey, current.RowKey, current.ExpiresAt, ct);
+                        await sessions.IndexExpiryAsync(MemberPartition.OrganizationOf(current.PartitionKey), current.PartitionKey, current.RowKey, current.ExpiresAt, ct);
                 }
             }
         }

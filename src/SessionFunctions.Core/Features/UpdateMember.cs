@@ -48,7 +48,7 @@ public sealed class UpdateMember(GetMember get, MemberStore members, ProjectPoli
             };
             if (Same(before, after)) return (before, organization);
             after = after with { UpdatedAt = SessionRecords.Truncate(time.GetUtcNow()) };
-            var byEmail = await members.FindByEmailAsync(organization.OrganizationId, EmailAddress.Normalize(before.EmailAddress), ct);
+            var byEmail = await members.FindByEmailAsync(organization, EmailAddress.Normalize(before.EmailAddress), ct);
             if (byEmail is null || byEmail.Member.MemberId != before.MemberId) throw new SessionException(ErrorTypes.MemberNotFound);
             await members.UpdateAsync(byId, byEmail, after, ct);
             return (after, organization);

@@ -8,7 +8,9 @@ namespace SessionFunctions.Core.Identity;
 /// (revoke does) still reaches its organization's partition with a point read and no cross-partition lookup:
 /// <list type="bullet">
 /// <item><c>organization-test-{org uuid}</c></item>
-/// <item><c>member-test-{org hex}{member hex}</c>, <c>member-session-test-{org hex}{session hex}</c></item>
+/// <item><c>member-test-{org hex}{member hex}</c></item>
+/// <item><c>member-session-test-{org hex}{member hex}{session hex}</c> (sessions stored next to their member), or
+/// <c>member-session-test-{org hex}{session hex}</c> (the first layout, still read)</item>
 /// </list>
 /// </summary>
 public sealed class IdFormat
@@ -30,7 +32,11 @@ public sealed class IdFormat
 
     public string Organization(Guid organization) => _organization + organization.ToString("D");
     public string Member(Guid organization, Guid member) => _member + organization.ToString("N") + member.ToString("N");
+    /// <summary>A session id of the first layout (the session in its organization's partition): org hex + session hex.</summary>
     public string Session(Guid organization, Guid session) => _session + organization.ToString("N") + session.ToString("N");
+    /// <summary>A session id of a session stored next to its member: org hex + member hex + session hex.</summary>
+    public string Session(Guid organization, Guid member, Guid session) =>
+        _session + organization.ToString("N") + member.ToString("N") + session.ToString("N");
     public string NewEmailId() => _email + Guid.NewGuid().ToString("D");
     public string NewRequestId() => _request + Guid.NewGuid().ToString("D");
     public string NewJwkId(Guid key) => $"jwk-{Environment}-{key:D}";
@@ -58,6 +64,21 @@ public sealed class IdFormat
 
     public bool TryParseSession([NotNullWhen(true)] string? id, out Guid organization, out Guid session) =>
         TryParsePair(id, _session, out organization, out session);
+
+    /// <summary>
+    /// Reads a session id of either layout: <paramref name="member"/> is the member key for a session stored next to its
+    /// member (96 hex digits), null for the first layout (64).
+    /// </summary>
+    public bool TryParseSession([NotNullWhen(true)] string? id, out Guid organization, out Guid? member, out Guid session)
+    {
+        member = null;
+        if (TryParsePair(id, _session, out organization, out session)) return true;
+        if (id is null || id.Length != _session.Length + 96 || !TryParsePair(_session + id[_session.Length..^32], _session, out organization, out var m)
+            || !Guid.TryParseExact(id.AsSpan(id.Length - 32), "N", out session) || !id.AsSpan(id.Length - 32).SequenceEqual(session.ToString("N")))
+            return false;
+        member = m;
+        return true;
+    }
 
     private static bool TryParsePair(string? id, string prefix, out Guid first, out Guid second)
     {

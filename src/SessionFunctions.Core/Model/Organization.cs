@@ -32,4 +32,12 @@ public sealed record Organization
     public IReadOnlyList<PolicyRole> CustomRoles { get; init; } = [];
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// How many partitions this organization's members are spread over (see <see cref="Storage.MemberPartition"/>);
+    /// 0 for organizations created before sharding, whose members all live in one partition. Stored beside the
+    /// organization's payload, never part of the API object.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int MemberShards { get; init; }
 }

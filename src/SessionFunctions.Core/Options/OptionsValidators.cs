@@ -24,6 +24,8 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
         ValidateProviders(o, errors);
         if (o.OrganizationCacheDuration < TimeSpan.Zero || o.OrganizationCacheDuration > TimeSpan.FromMinutes(5))
             errors.Add("Sessions__OrganizationCacheDuration must be between 00:00:00 and 00:05:00 (how long other instances may see an organization as it was before an update).");
+        if (o.MaxSessionsPerMember is < 1 or > 1000)
+            errors.Add($"Sessions__MaxSessionsPerMember must be between 1 and 1000 (a member's sessions; past it a new one deletes the oldest); got {o.MaxSessionsPerMember}.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -35,6 +35,12 @@ public sealed class SessionsOptions
     /// </summary>
     public TimeSpan OrganizationCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most sessions a member holds (next to its member row): a new one past it deletes the oldest in the same
+    /// transaction, so listing a member's sessions stays bounded. 1 to 1000; default 100.
+    /// </summary>
+    public int MaxSessionsPerMember { get; set; } = 100;
+
     public string EffectiveIssuer => string.IsNullOrEmpty(Issuer) ? $"stytch.com/{ProjectId}" : Issuer;
 }
 

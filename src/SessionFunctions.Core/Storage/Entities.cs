@@ -18,6 +18,8 @@ internal abstract class TableRow : ITableEntity
 internal sealed class OrganizationEntity : TableRow
 {
     public string Payload { get; set; } = "";
+    /// <summary>See <see cref="Model.Organization.MemberShards"/>; absent (0) in rows written before sharding.</summary>
+    public int MemberShards { get; set; }
 }
 
 /// <summary>An index row that names another row: slug or external id to organization, external id to member.</summary>
@@ -38,10 +40,15 @@ internal sealed class MemberEntity : TableRow
     public string Payload { get; set; } = "";
 }
 
-/// <summary>A session, in its organization's partition of the members table (row <c>session|{key}</c>).</summary>
+/// <summary>
+/// A session: next to its member (row <c>member|{member}|session|{session}</c>, in the member's partition), or, for
+/// sessions made before that layout, in its organization's partition (row <c>session|{key}</c>).
+/// </summary>
 internal sealed class SessionEntity : TableRow
 {
     public string MemberId { get; set; } = "";
+    /// <summary>The legacy provider that vouched for the session (migrate; exchange carries it on); "" in rows made before it was recorded.</summary>
+    public string Provider { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset LastAccessedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
@@ -60,6 +67,13 @@ internal sealed class ExpiringRow : TableRow
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
+/// <summary>What migrate reads of a member's sessions to keep them under the cap (a narrow <c>$select</c>: no ETag).</summary>
+internal sealed class SessionStub : TableRow
+{
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
 /// <summary>
 /// An expiry index row (of a session or, row = organization|idem|…, of an Idempotency-Key record): partition = the minute the session was due to expire and a shard of the session key
 /// (<c>yyyyMMddHHmm-x</c>; rows written before sharding have the bare minute), row = organization|session.
@@ -67,7 +81,12 @@ internal sealed class ExpiringRow : TableRow
 internal sealed class ExpiryEntity : TableRow
 {
     public string OrganizationId { get; set; } = "";
+    /// <summary>The members-table partition of the indexed row; "" in rows written before sessions moved next to their member (then it is <see cref="OrganizationId"/>).</summary>
+    public string SessionPartition { get; set; } = "";
     public string SessionRowKey { get; set; } = "";
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public string Partition => string.IsNullOrEmpty(SessionPartition) ? OrganizationId : SessionPartition;
 }
 
 /// <summary>

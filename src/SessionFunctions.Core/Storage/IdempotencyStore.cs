@@ -5,7 +5,7 @@ namespace SessionFunctions.Core.Storage;
 
 /// <summary>
 /// An Idempotency-Key record, in the organization's partition of the members table (row <c>idem|{derived hash}</c>),
-/// so that migrate's session transaction can mark it done. Holds no token: only a keyed fingerprint of the request and,
+/// marked done once migrate's session is written. Holds no token: only a keyed fingerprint of the request and,
 /// once done, the answer sealed under a key derived from the Idempotency-Key.
 /// </summary>
 internal sealed class IdempotencyEntity : TableRow
@@ -67,11 +67,10 @@ public sealed class IdempotencyStore(SessionTables tables)
         catch (RequestFailedException e) when (e.Status == 412) { /* taken over: not ours to delete */ }
     }
 
-    /// <summary>The transaction action that marks the record done with its sealed answer, conditional on its ETag.</summary>
-    internal static TableTransactionAction Complete(IdempotencyEntity row, byte[] sealedAnswer) =>
-        new(TableTransactionActionType.UpdateReplace, new IdempotencyEntity
-        {
-            PartitionKey = row.PartitionKey, RowKey = row.RowKey, State = IdempotencyEntity.Done, Fingerprint = row.Fingerprint,
-            ExpiresAt = row.ExpiresAt, LeaseUntil = row.LeaseUntil, Answer = sealedAnswer,
-        }, row.ETag);
+    /// <summary>The record marked done with its sealed answer, carrying the ETag it was written with (for a conditional replace).</summary>
+    internal static IdempotencyEntity Completed(IdempotencyEntity row, byte[] sealedAnswer) => new()
+    {
+        PartitionKey = row.PartitionKey, RowKey = row.RowKey, State = IdempotencyEntity.Done, Fingerprint = row.Fingerprint,
+        ExpiresAt = row.ExpiresAt, LeaseUntil = row.LeaseUntil, Answer = sealedAnswer, ETag = row.ETag,
+    };
 }

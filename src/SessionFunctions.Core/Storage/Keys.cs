@@ -27,9 +27,20 @@ internal static class Keys
     public static string Session(Guid session) => "session|" + session.ToString("N");
     /// <summary>The session row of a parsed member_session_id (its last 32 characters are the session key).</summary>
     public static string Session(string memberSessionId) => "session|" + memberSessionId[^32..];
-    /// <summary>The session key a session row key holds.</summary>
-    public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan("session|".Length), "N");
+    /// <summary>The session key a session row key (of either layout) holds: its last 32 characters.</summary>
+    public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan(sessionRowKey.Length - 32), "N");
+    /// <summary>Sessions of the first layout (<c>session|{key}</c>, in the organization's own partition).</summary>
     public const string SessionRangeStart = "session|", SessionRangeEnd = "session}";
+
+    /// <summary>
+    /// A session stored next to its member (<c>member|{member}|session|{session}</c>, in the member's partition): the
+    /// member row sorts first, then its sessions, so one range read returns a member with its sessions.
+    /// </summary>
+    public static string MemberSession(Guid member, Guid session) => MemberSessionsStart(member) + session.ToString("N");
+    public static string MemberSessionsStart(Guid member) => Member(member) + "|session|";
+    public static string MemberSessionsEnd(Guid member) => Member(member) + "|session}";
+    /// <summary>True for a row key of a session stored next to its member.</summary>
+    public static bool IsMemberSession(string rowKey) => rowKey.StartsWith("member|", StringComparison.Ordinal) && rowKey.Contains("|session|", StringComparison.Ordinal);
 
     /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>
     public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);

@@ -9,13 +9,16 @@ using SessionFunctions.Core.Model;
 namespace SessionFunctions.Core.Storage;
 
 /// <summary>
-/// Members, in their organization's partition. Each member is written as two identical rows in one transaction
-/// (<c>member|{id}</c> and <c>email|{hash of normalized email}</c>), plus an <c>extid|</c> pointer when it has an
-/// external id, so lookups by id and by email are single point reads and emails stay unique per organization.
+/// Members, each in its partition (<see cref="MemberPartition"/>: the organization's own for members made before
+/// sharding, else one of the organization's shards, chosen by the email). Each member is written as two identical rows
+/// in one transaction (<c>member|{id}</c> and <c>email|{hash of normalized email}</c>), so lookups by id and by email
+/// are single point reads and emails stay unique per organization. An external id has an <c>extid|</c> pointer in the
+/// organization's own partition: in the same transaction when the member lives there too, otherwise claimed just
+/// before the member's rows are written (<see cref="ExternalIdPointers"/>).
 /// </summary>
 public sealed class MemberStore(SessionTables tables)
 {
-    private const int SessionDeletesInMemberTransaction = 90;
+    private readonly ExternalIdPointers _pointers = new(tables);
 
     public async Task CreateAsync(Member member, string emailId, CancellationToken ct)
     {
@@ -25,11 +28,22 @@ public sealed class MemberStore(SessionTables tables)
             new(TableTransactionActionType.Add, memberRow),
             new(TableTransactionActionType.Add, emailRow),
         };
-        if (member.ExternalId is { } externalId)
-            actions.Add(new(TableTransactionActionType.Add, new PointerEntity
-            {
-                PartitionKey = member.OrganizationId, RowKey = Keys.MemberExternalId(externalId), Target = member.MemberId,
-            }));
+        var claimed = member.ExternalId is { } externalId && !PointerBeside(member) ? await _pointers.ClaimAsync(member, externalId, ct) : null;
+        if (member.ExternalId is { } ownId && PointerBeside(member))
+            actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId)));
+        try
+        {
+            await SubmitCreateAsync(member, emailRow, actions, ct);
+        }
+        catch when (claimed is not null)
+        {
+            await _pointers.ReleaseAsync(claimed);
+            throw;
+        }
+    }
+
+    private async Task SubmitCreateAsync(Member member, MemberEntity emailRow, List<TableTransactionAction> actions, CancellationToken ct)
+    {
         try
         {
             await tables.Members.SubmitTransactionAsync(actions, ct);
@@ -41,7 +55,7 @@ public sealed class MemberStore(SessionTables tables)
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             // The email row exists. A deleted member's email may be reused: take its row over, conditionally.
-            var existing = await FindByEmailAsync(member.OrganizationId, EmailAddress.Normalize(member.EmailAddress), ct);
+            var existing = await ReadAsync(emailRow.PartitionKey, emailRow.RowKey, ct);
             if (existing is null || existing.Member.Status != MemberStatus.Deleted)
                 throw new SessionException(ErrorTypes.DuplicateMemberEmail);
             actions[1] = new(TableTransactionActionType.UpdateReplace, emailRow, existing.ETag);
@@ -52,7 +66,7 @@ public sealed class MemberStore(SessionTables tables)
 
     /// <summary>
     /// Rewrites both member rows, conditional on the ETags they were read with, and moves the external-id pointer when it
-    /// changed, in one transaction: an external id another member holds fails it whole (duplicate_member_external_id).
+    /// changed: an external id another member holds fails it whole (duplicate_member_external_id).
     /// </summary>
     internal async Task UpdateAsync(StoredMember byId, StoredMember byEmail, Member updated, CancellationToken ct)
     {
@@ -63,9 +77,14 @@ public sealed class MemberStore(SessionTables tables)
             new(TableTransactionActionType.UpdateReplace, emailRow, byEmail.ETag),
         };
         var (before, after) = (byId.Member.ExternalId, updated.ExternalId);
+        var beside = PointerBeside(updated);
+        PointerEntity? claimed = null;
         if (before != after && after is not null)
-            actions.Add(new(TableTransactionActionType.Add, new PointerEntity { PartitionKey = updated.OrganizationId, RowKey = Keys.MemberExternalId(after), Target = updated.MemberId }));
-        if (before != after && before is not null)
+        {
+            if (beside) actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(updated, after)));
+            else claimed = await _pointers.ClaimAsync(updated, after, ct);
+        }
+        if (before != after && before is not null && beside)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(updated.OrganizationId, Keys.MemberExternalId(before)), ETag.All));
         try
         {
@@ -77,35 +96,39 @@ public sealed class MemberStore(SessionTables tables)
         }
         catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
         {
+            if (claimed is not null) await _pointers.ReleaseAsync(claimed);
             throw new RowChangedException(e);
         }
+        if (before != after && before is not null && !beside)
+            await _pointers.ReleaseIfTargetAsync(updated.OrganizationId, before, updated.MemberId, ct);
     }
 
+    /// <summary>A member by its key: one point read in the partition the key names.</summary>
     public async Task<StoredMember?> GetAsync(string organizationId, Guid memberKey, CancellationToken ct) =>
-        await ReadAsync(organizationId, Keys.Member(memberKey), ct);
+        await ReadAsync(MemberPartition.Of(organizationId, memberKey), Keys.Member(memberKey), ct);
 
-    /// <summary>Finds a member by normalized email. The returned ETag is the email row's: migrate writes against it.</summary>
-    public async Task<StoredMember?> FindByEmailAsync(string organizationId, string normalizedEmail, CancellationToken ct) =>
-        await ReadAsync(organizationId, Keys.Email(normalizedEmail), ct);
+    /// <summary>Finds a member by normalized email. The returned ETag is the email row's: an activation writes against it.</summary>
+    public async Task<StoredMember?> FindByEmailAsync(Organization organization, string normalizedEmail, CancellationToken ct) =>
+        await ReadAsync(MemberPartition.OfEmail(organization, normalizedEmail), Keys.Email(normalizedEmail), ct);
 
+    /// <summary>Follows the external-id pointer; a pointer whose member no longer holds that external id finds nothing.</summary>
     public async Task<StoredMember?> FindByExternalIdAsync(string organizationId, string externalId, CancellationToken ct)
     {
         var pointer = await tables.Members.GetEntityIfExistsAsync<PointerEntity>(organizationId, Keys.MemberExternalId(externalId), cancellationToken: ct);
-        return pointer.HasValue ? await ReadMemberIdAsync(organizationId, pointer.Value!.Target, ct) : null;
+        if (!pointer.HasValue) return null;
+        var member = await ReadMemberIdAsync(organizationId, pointer.Value!.Target, ct);
+        return member?.Member.ExternalId == externalId ? member : null;
     }
 
-    private async Task<StoredMember?> ReadMemberIdAsync(string organizationId, string memberId, CancellationToken ct)
-    {
-        var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(organizationId, Keys.Member(memberId), cancellationToken: ct);
-        return row.HasValue ? StoredMember.From(row.Value!) : null;
-    }
+    internal async Task<StoredMember?> ReadMemberIdAsync(string organizationId, string memberId, CancellationToken ct) =>
+        await ReadAsync(MemberPartition.Of(organizationId, Guid.ParseExact(memberId.AsSpan(memberId.Length - 32), "N")), Keys.Member(memberId), ct);
 
     /// <summary>
-    /// Marks the member deleted and deletes its sessions. The status change and the first sessions go in one
-    /// transaction, conditional on both member rows: migrate rewrites the email row with every session it adds, so
-    /// a session created after <paramref name="sessions"/> was listed makes this fail and the caller start over.
+    /// Marks the member deleted: both member rows in one transaction, conditional on the ETags they were read with (and
+    /// its external-id pointer removed). From this write on, no session of the member is usable, whatever rows are left;
+    /// the caller then deletes its sessions.
     /// </summary>
-    internal async Task MarkDeletedAsync(StoredMember byId, StoredMember byEmail, Member deleted, IReadOnlyList<SessionEntity> sessions, CancellationToken ct)
+    internal async Task MarkDeletedAsync(StoredMember byId, StoredMember byEmail, Member deleted, CancellationToken ct)
     {
         var (memberRow, emailRow) = Rows(deleted, byId.EmailId);
         var actions = new List<TableTransactionAction>
@@ -113,9 +136,9 @@ public sealed class MemberStore(SessionTables tables)
             new(TableTransactionActionType.UpdateReplace, memberRow, byId.ETag),
             new(TableTransactionActionType.UpdateReplace, emailRow, byEmail.ETag),
         };
-        if (deleted.ExternalId is { } externalId)
+        var beside = PointerBeside(deleted);
+        if (deleted.ExternalId is { } externalId && beside)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(deleted.OrganizationId, Keys.MemberExternalId(externalId)), ETag.All));
-        actions.AddRange(sessions.Take(SessionDeletesInMemberTransaction).Select(s => new TableTransactionAction(TableTransactionActionType.Delete, s, ETag.All)));
         try
         {
             await tables.Members.SubmitTransactionAsync(actions, ct);
@@ -124,22 +147,31 @@ public sealed class MemberStore(SessionTables tables)
         {
             throw new RowChangedException(e);
         }
-        await SessionStore.DeleteAllAsync(tables.Members, sessions.Skip(SessionDeletesInMemberTransaction), ct);
+        if (deleted.ExternalId is { } id && !beside)
+            await _pointers.ReleaseIfTargetAsync(deleted.OrganizationId, id, deleted.MemberId, ct);
     }
 
-    private async Task<StoredMember?> ReadAsync(string organizationId, string rowKey, CancellationToken ct)
+    private async Task<StoredMember?> ReadAsync(string partition, string rowKey, CancellationToken ct)
     {
-        var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(organizationId, rowKey, cancellationToken: ct);
+        var row = await tables.Members.GetEntityIfExistsAsync<MemberEntity>(partition, rowKey, cancellationToken: ct);
         return row.HasValue ? StoredMember.From(row.Value!) : null;
     }
 
-    /// <summary>The member row and its email-index twin, with identical columns.</summary>
+    /// <summary>The partition of a member (from its id).</summary>
+    internal static string PartitionOf(Member member) =>
+        MemberPartition.Of(member.OrganizationId, Guid.ParseExact(member.MemberId.AsSpan(member.MemberId.Length - 32), "N"));
+
+    /// <summary>True when the member lives in its organization's own partition, beside its external-id pointer.</summary>
+    private static bool PointerBeside(Member member) => PartitionOf(member) == member.OrganizationId;
+
+    /// <summary>The member row and its email-index twin, with identical columns, in the member's partition.</summary>
     internal static (MemberEntity MemberRow, MemberEntity EmailRow) Rows(Member member, string emailId)
     {
         var payload = JsonSerializer.Serialize(member, SessionJson.Options);
+        var partition = PartitionOf(member);
         MemberEntity Row(string rowKey) => new()
         {
-            PartitionKey = member.OrganizationId, RowKey = rowKey, MemberId = member.MemberId,
+            PartitionKey = partition, RowKey = rowKey, MemberId = member.MemberId,
             Status = member.Status, EmailId = emailId, Payload = payload,
         };
         return (Row(Keys.Member(member.MemberId)), Row(Keys.Email(EmailAddress.Normalize(member.EmailAddress))));

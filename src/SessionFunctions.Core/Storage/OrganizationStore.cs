@@ -33,6 +33,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
                 PartitionKey = Keys.OrganizationsPartition,
                 RowKey = Keys.Organization(organization.OrganizationId),
                 Payload = JsonSerializer.Serialize(organization, SessionJson.Options),
+                MemberShards = organization.MemberShards,
             }),
         };
         var names = Names(organization);
@@ -55,7 +56,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
     internal async Task<(Organization Organization, ETag ETag)?> ReadForUpdateAsync(string organizationId, CancellationToken ct)
     {
         var row = await tables.Organizations.GetEntityIfExistsAsync<OrganizationEntity>(Keys.OrganizationsPartition, Keys.Organization(organizationId), cancellationToken: ct);
-        return row.HasValue ? (JsonSerializer.Deserialize<Organization>(row.Value!.Payload, SessionJson.Options)!, row.Value.ETag) : null;
+        return row.HasValue ? (FromRow(row.Value!), row.Value!.ETag) : null;
     }
 
     /// <summary>
@@ -71,6 +72,7 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
             {
                 PartitionKey = Keys.OrganizationsPartition, RowKey = Keys.Organization(after.OrganizationId),
                 Payload = JsonSerializer.Serialize(after, SessionJson.Options),
+                MemberShards = after.MemberShards,
             }, etag),
         };
         var (oldNames, newNames) = (Names(before), Names(after));
@@ -135,8 +137,11 @@ public sealed class OrganizationStore(SessionTables tables, IMemoryCache cache, 
     private async Task<Organization?> ReadAsync(string organizationId, CancellationToken ct)
     {
         var row = await tables.Organizations.GetEntityIfExistsAsync<OrganizationEntity>(Keys.OrganizationsPartition, Keys.Organization(organizationId), cancellationToken: ct);
-        return row.HasValue ? JsonSerializer.Deserialize<Organization>(row.Value!.Payload, SessionJson.Options) : null;
+        return row.HasValue ? FromRow(row.Value!) : null;
     }
+
+    private static Organization FromRow(OrganizationEntity row) =>
+        JsonSerializer.Deserialize<Organization>(row.Payload, SessionJson.Options)! with { MemberShards = row.MemberShards };
 
     private void Remember(string identifier, Organization organization)
     {

@@ -8,9 +8,10 @@ using SessionFunctions.Core.Options;
 namespace SessionFunctions.Core.Storage;
 
 /// <summary>
-/// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = organization_id; members,
-/// their email and external-id index rows, and their sessions) and <c>SessionExpiry</c> (partition = expiry minute).
-/// Members and sessions share a partition so that writing a session and checking its member is one transaction.
+/// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = the member's, see
+/// <see cref="MemberPartition"/>: members, their email index rows, and their sessions next to them; external-id
+/// pointers in the organization's own partition) and <c>SessionExpiry</c> (partition = expiry minute and shard).
+/// A member and its sessions share a partition so that one range read returns both.
 /// <c>SigningKeys</c> holds the wrapped signing keys of <c>Signing__Mode=Wrapped</c> (a few rows; unused in other modes).
 /// </summary>
 public sealed class SessionTables

@@ -64,7 +64,7 @@ public sealed class StorageOutageTests
             var migrated = answers.Where(a => a.Kind == "migrate" && a.Call.Status == HttpStatusCode.OK).Select(a => a.Call).ToList();
             foreach (var m in migrated)
                 (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = m.Str("session_token") })).AssertOk();
-            var sessionRows = (await server.AllRowsAsync()).Count(r => r.StartsWith($"Members/{organizationId}/session|"));
+            var sessionRows = (await server.AllRowsAsync()).Count(r => SessionRows.IsSessionRow(r, organizationId));
             Assert.Equal(migrated.Count + 2, sessionRows); // + the session from before the run and the one after it
         }
         finally

@@ -123,21 +123,40 @@ public sealed class AuthenticateTests(FakeClockServerFixture server) : IClassFix
     }
 
     [Fact]
-    public async Task Authenticate_by_token_costs_two_concurrent_reads_and_one_conditional_write()
+    public async Task Authenticate_by_token_costs_one_range_read_and_one_conditional_write()
     {
         var (_, _, migrated) = await server.NewSessionAsync();
         var call = (await AuthenticateAsync(new { session_token = migrated.Str("session_token") })).AssertOk();
-        Assert.Equal(3, call.Cost("tables")); // the session row and its member's row side by side, then the write
+        Assert.Equal(2, call.Cost("tables")); // the member row and its sessions up to this one in one range read, then the write
+        Assert.Equal(2, call.Cost("entities")); // the member row and the session
         Assert.Equal(0, call.Cost("userinfo"));
         Assert.Equal(1, call.Cost("signatures"));
     }
 
     [Fact]
-    public async Task Authenticate_by_jwt_checks_the_signature_locally_then_costs_two_concurrent_reads_and_one_write()
+    public async Task The_range_read_scans_the_member_row_and_its_sessions_up_to_the_one_authenticated()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var email = $"many-{Guid.NewGuid():N}@example.com";
+        await server.NewMemberAsync(organizationId, email);
+        var sessions = new List<ApiCall>();
+        for (var i = 0; i < 5; i++) sessions.Add((await server.MigrateAsync(organizationId, email)).AssertOk());
+        var ordered = sessions.OrderBy(s => SessionRows.RowKey(s), StringComparer.Ordinal).ToList();
+
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var call = (await AuthenticateAsync(new { session_token = ordered[i].Str("session_token") })).AssertOk();
+            Assert.Equal(2, call.Cost("tables"));
+            Assert.Equal(2 + i, call.Cost("entities")); // the member, the sessions sorting before this one, and this one
+        }
+    }
+
+    [Fact]
+    public async Task Authenticate_by_jwt_checks_the_signature_locally_then_costs_one_range_read_and_one_write()
     {
         var (_, _, migrated) = await server.NewSessionAsync();
         var call = (await AuthenticateAsync(new { session_jwt = migrated.Str("session_jwt") })).AssertOk();
-        Assert.Equal(3, call.Cost("tables"));
+        Assert.Equal(2, call.Cost("tables"));
         Assert.Equal(1, call.Cost("signatures"));
     }
 

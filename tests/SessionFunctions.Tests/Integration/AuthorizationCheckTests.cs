@@ -26,9 +26,8 @@ public sealed class AuthorizationCheckTests(ServerFixture server) : IClassFixtur
 
     private async Task<TableEntity> SessionRowAsync(string organizationId, ApiCall session)
     {
-        var id = session.Json.GetProperty("member_session").GetProperty("member_session_id").GetString()!;
         var table = new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
-        return (await table.GetEntityAsync<TableEntity>(organizationId, "session|" + id[^32..])).Value;
+        return (await table.GetEntityAsync<TableEntity>(SessionRows.Partition(session), SessionRows.RowKey(session))).Value;
     }
 
     [Fact]

@@ -125,9 +125,10 @@ public sealed class ExchangeTests(ServerFixture server) : IClassFixture<ServerFi
     private async Task MarkDeletedBehindTheApisBackAsync(string organizationId, string memberId)
     {
         var table = new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == organizationId))
+        var partition = SessionRows.MemberPartitionOf(organizationId, memberId);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
         {
-            if (row.GetString("MemberId") != memberId || row.RowKey.StartsWith("session|", StringComparison.Ordinal)) continue;
+            if (row.GetString("MemberId") != memberId || row.RowKey.Contains("session|", StringComparison.Ordinal)) continue;
             row["Status"] = "deleted";
             row["Payload"] = row.GetString("Payload").Replace("\"status\":\"active\"", "\"status\":\"deleted\"", StringComparison.Ordinal);
             await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);

@@ -9,7 +9,8 @@ public sealed class MemberUpdateTests(ServerFixture server) : IClassFixture<Serv
     private async Task<DateTimeOffset?> SessionRowTimestampAsync(string organizationId, string memberSessionId)
     {
         var table = new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
-        return (await table.GetEntityAsync<TableEntity>(organizationId, "session|" + memberSessionId[^32..])).Value.Timestamp;
+        var partition = Core.Storage.MemberPartition.Of(organizationId, SessionRows.MemberKey(memberSessionId));
+        return (await table.GetEntityAsync<TableEntity>(partition, SessionRows.RowKey(memberSessionId))).Value.Timestamp;
     }
 
     [Fact]
@@ -84,10 +85,10 @@ public sealed class MemberUpdateTests(ServerFixture server) : IClassFixture<Serv
         var organizationId = await server.NewOrganizationAsync();
         var memberId = await server.NewMemberAsync(organizationId, $"n-{Guid.NewGuid():N}@example.com", roles: ["editor"]);
         var table = new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
-        var before = (await table.GetEntityAsync<TableEntity>(organizationId, "member|" + memberId[^32..])).Value.ETag;
+        var before = (await table.GetEntityAsync<TableEntity>(SessionRows.MemberPartitionOf(organizationId, memberId), "member|" + memberId[^32..])).Value.ETag;
 
         (await server.PutAsync($"/v1/b2b/organizations/{organizationId}/members/{memberId}", new { roles = new[] { "editor" } })).AssertOk();
 
-        Assert.Equal(before, (await table.GetEntityAsync<TableEntity>(organizationId, "member|" + memberId[^32..])).Value.ETag);
+        Assert.Equal(before, (await table.GetEntityAsync<TableEntity>(SessionRows.MemberPartitionOf(organizationId, memberId), "member|" + memberId[^32..])).Value.ETag);
     }
 }

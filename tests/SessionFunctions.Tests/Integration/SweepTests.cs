@@ -15,7 +15,7 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
             ? new { session_token = session.Str("session_token"), session_duration_minutes = m }
             : (object)new { session_token = session.Str("session_token") });
 
-    private async Task<int> SessionRowsAsync() => (await server.AllRowsAsync()).Count(r => r.Contains("/session|"));
+    private async Task<int> SessionRowsAsync() => (await server.AllRowsAsync()).Count(SessionRows.IsSessionRow);
 
     [Fact]
     public async Task Expired_sessions_go_live_and_extended_ones_stay()
@@ -47,13 +47,13 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
     {
         var (_, _, session) = await server.NewSessionAsync(durationMinutes: 5);
         (await server.PostAsync("/v1/b2b/sessions/revoke", new { session_token = session.Str("session_token") })).AssertOk();
-        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)[8..]));
+        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)));
         server.Clock!.Advance(TimeSpan.FromMinutes(6));
 
         var report = await SweepAsync();
 
         Assert.True(report.AlreadyGone >= 1, report.ToString());
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)[8..]));
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/") && r.EndsWith(Row(session)));
     }
 
     [Fact]
@@ -67,11 +67,11 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
             await server.NewMemberAsync(organizationId, email);
             sessions.Add((await server.MigrateAsync(organizationId, email, durationMinutes: 7)).AssertOk());
         }
-        var index = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/") && sessions.Any(s => r.EndsWith(Row(s)[8..]))).ToList();
+        var index = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/") && sessions.Any(s => r.EndsWith(Row(s)))).ToList();
         var partitions = index.Select(r => r.Split('/')[1]).Distinct().ToList();
 
         Assert.Equal(24, index.Count);
-        Assert.All(index, r => Assert.EndsWith("-" + Row(sessions.Single(s => r.EndsWith(Row(s)[8..])))[^1], r.Split('/')[1]));
+        Assert.All(index, r => Assert.EndsWith("-" + Row(sessions.Single(s => r.EndsWith(Row(s))))[^1], r.Split('/')[1]));
         Assert.InRange(partitions.Count, 4, Core.Storage.Keys.ExpiryShards); // 24 random keys land in 4+ of 16 shards
         Assert.Single(partitions.Select(p => p.Split('-')[0]).Distinct());    // all in the same minute
 
@@ -79,7 +79,7 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
         var report = await SweepAsync();
 
         Assert.True(report.Deleted >= 24, report.ToString());
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => sessions.Any(s => r.EndsWith(Row(s)[8..]) || r.EndsWith(Row(s))));
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => sessions.Any(s => r.EndsWith(Row(s)) || r.EndsWith(Row(s))));
     }
 
     [Fact]
@@ -90,9 +90,10 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
         // Move the index row to the unsharded naming an existing deployment wrote: partition = the minute alone.
         var expiry = server.Service<Core.Storage.SessionTables>().Expiry;
         var expiresAt = DateTimeOffset.Parse(session.Json.GetProperty("member_session").GetProperty("expires_at").GetString()!);
-        var sharded = Core.Storage.SessionStore.ExpiryRow(organizationId, row, expiresAt);
+        var partition = Partition(session);
+        var sharded = Core.Storage.SessionStore.ExpiryRow(organizationId, partition, row, expiresAt);
         await expiry.DeleteEntityAsync(sharded.PartitionKey, sharded.RowKey);
-        var legacy = Core.Storage.SessionStore.ExpiryRow(organizationId, row, expiresAt);
+        var legacy = Core.Storage.SessionStore.ExpiryRow(organizationId, partition, row, expiresAt);
         legacy.PartitionKey = Core.Storage.Keys.ExpiryBucket(expiresAt);
         await expiry.AddEntityAsync(legacy);
         Assert.Contains(await server.AllRowsAsync(), r => r == $"SessionExpiry/{legacy.PartitionKey}/{legacy.RowKey}");
@@ -101,30 +102,59 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
         var report = await SweepAsync();
 
         Assert.True(report.Deleted >= 1, report.ToString());
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.EndsWith(row) || r.EndsWith(row[8..]));
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.EndsWith(row));
         (await AuthenticateAsync(session)).AssertError(404, "session_not_found");
     }
 
-    private static string Row(ApiCall session) => "session|" + session.Json.GetProperty("member_session").GetProperty("member_session_id").GetString()![^32..];
+    [Fact]
+    public async Task Index_rows_written_before_they_named_a_partition_find_their_session_in_the_organizations_partition()
+    {
+        var (organizationId, _, session) = await server.NewSessionAsync(durationMinutes: 5);
+        var members = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
+        var expiry = server.Service<Core.Storage.SessionTables>().Expiry;
+        var expiresAt = DateTimeOffset.Parse(session.Json.GetProperty("member_session").GetProperty("expires_at").GetString()!);
+        // A session of the first layout (row session|{key} in the organization's partition) and its index row as then written.
+        var current = (await members.GetEntityAsync<Azure.Data.Tables.TableEntity>(Partition(session), Row(session))).Value;
+        var firstLayout = "session|" + Row(session)[^32..];
+        await members.AddEntityAsync(new Azure.Data.Tables.TableEntity(current) { PartitionKey = organizationId, RowKey = firstLayout });
+        await members.DeleteEntityAsync(current.PartitionKey, current.RowKey);
+        var index = Core.Storage.SessionStore.ExpiryRow(organizationId, organizationId, firstLayout, expiresAt);
+        index.SessionPartition = "";
+        await expiry.UpsertEntityAsync(index, Azure.Data.Tables.TableUpdateMode.Replace);
+        server.Clock!.Advance(TimeSpan.FromMinutes(6));
+
+        var report = await SweepAsync();
+
+        Assert.True(report.Deleted >= 1, report.ToString());
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => r == $"Members/{organizationId}/{firstLayout}");
+    }
+
+    private static string Row(ApiCall session) => SessionRows.RowKey(session);
+    private static string Partition(ApiCall session) => SessionRows.Partition(session);
 }
 
 /// <summary>Sweep cost follows the sessions that expired, not the sessions stored.</summary>
 public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixture<FakeClockServerFixture>
 {
     /// <summary>
-    /// A sweep's result and its table round trips, less one per due expiry index partition: the index of a minute is
+    /// A sweep's result and its table round trips, less one per due expiry index partition and one per members-table
+    /// partition holding a due session: the index of a minute is
     /// spread over <see cref="Core.Storage.Keys.ExpiryShards"/> partitions by the random session keys, and the sweep
     /// deletes its index rows in one transaction per partition, so that part varies with how the keys fell.
     /// </summary>
     private async Task<(SweepReport Report, int RoundTrips)> MeasuredSweepAsync()
     {
         var due = Core.Storage.Keys.ExpiryBucket(server.Clock!.GetUtcNow());
-        var partitions = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/"))
-            .Select(r => r.Split('/')[1]).Where(p => string.CompareOrdinal(p, due) < 0).Distinct().Count();
+        var dueRows = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/"))
+            .Select(r => r.Split('/')).Where(r => string.CompareOrdinal(r[1], due) < 0).ToList();
+        var partitions = dueRows.Select(r => r[1]).Distinct().Count();
+        // Expired sessions are deleted in one transaction per members-table partition, and a sharded organization's
+        // sessions lie in the partitions of their members: that part, too, varies with how the keys fell.
+        var sessionPartitions = dueRows.Select(r => r[2].Split('|')).Select(k => Core.Storage.MemberPartition.Of(k[0], Guid.ParseExact(k[2], "N"))).Distinct().Count();
         var costs = RequestCosts.Begin();
         var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
         Assert.InRange(partitions, 1, report.Due);
-        return (report, costs.TableRoundTrips - partitions);
+        return (report, costs.TableRoundTrips - partitions - sessionPartitions);
     }
 
     private async Task AddSessionsAsync(string organizationId, int count, int minutes)
@@ -160,7 +190,7 @@ public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixtur
         Assert.Equal((5, 5), (manyStored.Due, manyStored.Deleted));
         Assert.Equal((40, 40), (manyExpired.Due, manyExpired.Deleted));
         Assert.Equal(fewStoredTrips, manyStoredTrips);           // 120 live sessions cost the same as 20
-        Assert.InRange(manyExpiredTrips, 40, 40 + 10);            // one read per expired session, plus a few batches
+        Assert.InRange(manyExpiredTrips, 40, 40 + 10);            // one read per expired session, plus the batches
         Assert.InRange(fewStoredTrips, 5, 5 + 10);
     }
 
@@ -176,7 +206,7 @@ public sealed class SweepCostTests(FakeClockServerFixture server) : IClassFixtur
         var reports = await Task.WhenAll(sweep.RunAsync(CancellationToken.None), sweep.RunAsync(CancellationToken.None));
 
         Assert.Equal(30, reports.Sum(r => r.Deleted));
-        Assert.Equal(10, (await server.AllRowsAsync()).Count(r => r.StartsWith($"Members/{organizationId}/session|")));
+        Assert.Equal(10, (await server.AllRowsAsync()).Count(r => SessionRows.IsSessionRow(r, organizationId)));
     }
 }
 
@@ -193,15 +223,15 @@ public sealed class SweepTimerTests(SweepTimerTests.EveryTenSeconds server) : IC
     public async Task The_hosted_timer_sweeps_expired_sessions_on_schedule()
     {
         await server.NewSessionAsync(durationMinutes: 5);
-        Assert.Single(await server.AllRowsAsync(), r => r.Contains("/session|"));
+        Assert.Single(await server.AllRowsAsync(), SessionRows.IsSessionRow);
 
-        for (var i = 0; i < 50 && (await server.AllRowsAsync()).Any(r => r.Contains("/session|")); i++)
+        for (var i = 0; i < 50 && (await server.AllRowsAsync()).Any(SessionRows.IsSessionRow); i++)
         {
             server.Clock!.Advance(TimeSpan.FromMinutes(1));
             await Task.Delay(100);
         }
 
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => r.Contains("/session|"));
+        Assert.DoesNotContain(await server.AllRowsAsync(), SessionRows.IsSessionRow);
         Assert.Contains(server.Logs.Lines, l => l.Contains("Sweep finished"));
     }
 }

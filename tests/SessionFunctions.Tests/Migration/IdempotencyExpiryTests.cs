@@ -24,7 +24,7 @@ public sealed class IdempotencyExpiryTests(FakeClockServerFixture server) : ICla
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         var migrated = await ApiCall.ReadAsync(await server.Client.SendAsync(request));
         migrated.AssertOk();
-        Assert.Equal(5, migrated.Cost("tables")); // the record's index row, the record, and migrate's own three
+        Assert.Equal(7, migrated.Cost("tables")); // the record's index row, the record, migrate's own four, the record's completion
         Assert.Single(await RowsAsync("/idem|"));
         Assert.Equal(2, (await RowsAsync("SessionExpiry/")).Count); // the session's and the record's
 

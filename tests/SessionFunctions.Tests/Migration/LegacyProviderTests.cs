@@ -237,4 +237,37 @@ public sealed class LegacyProviderTests(LegacyProviderTests.ProvidersServer serv
 
         (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = onOktaToo, session_token = session.Str("session_token") })).AssertOk();
     }
+    [Fact]
+    public async Task Exchange_compares_the_provider_that_vouched_for_the_session_not_the_one_its_organization_uses_now()
+    {
+        var email = $"moved-{Guid.NewGuid():N}@b.example";
+        var onOkta = await server.OrganizationOnAsync("okta");
+        var onDefault = await server.OrganizationOnAsync(null);
+        foreach (var organizationId in new[] { onOkta, onDefault })
+            await server.NewMemberAsync(organizationId, email);
+        var session = (await server.MigrateWithAsync(onOkta, server.Okta.IssueToken(email))).AssertOk();
+        // The organization finishes its migration and stops naming its own provider: it is on the default one now.
+        (await server.PutAsync($"/v1/b2b/organizations/{onOkta}", new { trusted_metadata = new { plan = "gold" } })).AssertOk();
+
+        (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = onDefault, session_token = session.Str("session_token") }))
+            .AssertError(400, "exchange_across_legacy_providers"); // okta vouched for this session, not the default provider
+    }
+
+    [Fact]
+    public async Task An_exchanged_session_carries_its_provider_on()
+    {
+        var email = $"carried-{Guid.NewGuid():N}@b.example";
+        var (first, second, third) = (await server.OrganizationOnAsync("okta"), await server.OrganizationOnAsync("okta"), await server.OrganizationOnAsync("okta"));
+        var onDefault = await server.OrganizationOnAsync(null);
+        foreach (var organizationId in new[] { first, second, third, onDefault })
+            await server.NewMemberAsync(organizationId, email);
+        var session = (await server.MigrateWithAsync(first, server.Okta.IssueToken(email))).AssertOk();
+        var exchanged = (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = second, session_token = session.Str("session_token") })).AssertOk();
+        // Even if the first organization moves to the default provider, the exchanged session stays okta's.
+        (await server.PutAsync($"/v1/b2b/organizations/{first}", new { trusted_metadata = new { } })).AssertOk();
+
+        (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = onDefault, session_token = exchanged.Str("session_token") }))
+            .AssertError(400, "exchange_across_legacy_providers");
+        (await server.PostAsync("/v1/b2b/sessions/exchange", new { organization_id = third, session_token = exchanged.Str("session_token") })).AssertOk();
+    }
 }

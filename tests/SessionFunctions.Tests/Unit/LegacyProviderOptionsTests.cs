@@ -108,4 +108,16 @@ public sealed class LegacyProviderOptionsTests
         Assert.Contains(Failures(o), f => f.StartsWith("Sessions__OrganizationCacheDuration", StringComparison.Ordinal));
         Assert.Equal(TimeSpan.FromSeconds(30), new SessionsOptions().OrganizationCacheDuration);
     }
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    [InlineData("-5")]
+    public void The_cap_on_a_members_sessions_is_between_1_and_1000(string value)
+    {
+        var o = Bind(("Sessions__UserInfoUrl", "https://legacy.example.com/userinfo"), ("Sessions__MaxSessionsPerMember", value));
+
+        Assert.Contains(Failures(o), f => f.StartsWith("Sessions__MaxSessionsPerMember", StringComparison.Ordinal));
+        Assert.Equal(100, new SessionsOptions().MaxSessionsPerMember);
+        Assert.Empty(Failures(Bind(("Sessions__UserInfoUrl", "https://legacy.example.com/userinfo"), ("Sessions__MaxSessionsPerMember", "1000"))));
+    }
 }

@@ -8,14 +8,25 @@ namespace SessionFunctions.Tests.Unit;
 
 public sealed partial class SessionTokenTests
 {
-    // 48 selector bytes = 384 bits = exactly 64 characters; characters 64.. are random.
-    private const int SelectorChars = 64;
+    // 49 selector bytes (a format byte and three keys) = 392 bits: characters 0..64 are selector only, 66.. random only.
+    private const int SelectorChars = 65, RandomFrom = 66;
 
     private static readonly Guid Organization = Guid.NewGuid(), Member = Guid.NewGuid(), Session = Guid.NewGuid();
 
     private static string NewToken() => SessionToken.Create(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
     /// <summary>A token of the first format: base64url of organization key, session key and 32 random bytes.</summary>
+    /// <summary>A token of the second format (107 characters): organization, member and session keys, 32 random bytes.</summary>
+    private static string MemberToken(Guid organization, Guid member, Guid session)
+    {
+        var raw = new byte[80];
+        organization.TryWriteBytes(raw.AsSpan(0, 16));
+        member.TryWriteBytes(raw.AsSpan(16, 16));
+        session.TryWriteBytes(raw.AsSpan(32, 16));
+        RandomNumberGenerator.Fill(raw.AsSpan(48));
+        return Base64Url.EncodeToString(raw);
+    }
+
     private static string LegacyToken(Guid organization, Guid session)
     {
         var raw = new byte[64];
@@ -25,14 +36,33 @@ public sealed partial class SessionTokenTests
         return Base64Url.EncodeToString(raw);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{107}$")]
-    private static partial Regex UrlSafe107();
+    [GeneratedRegex("^[A-Za-z0-9_-]{108}$")]
+    private static partial Regex UrlSafe108();
 
     [Fact]
-    public void A_token_is_107_url_safe_characters()
+    public void A_token_is_108_url_safe_characters_a_length_no_earlier_format_had()
     {
-        Assert.Equal(107, SessionToken.Length);
-        Assert.Matches(UrlSafe107(), NewToken());
+        Assert.Equal(108, SessionToken.Length);
+        Assert.Matches(UrlSafe108(), NewToken());
+        Assert.NotEqual(SessionToken.MemberLength, SessionToken.Length);
+        Assert.NotEqual(SessionToken.LegacyLength, SessionToken.Length);
+    }
+
+    [Fact]
+    public void A_token_of_the_second_format_still_parses_with_its_member_but_not_as_next_to_it()
+    {
+        Assert.True(SessionToken.TryParse(MemberToken(Organization, Member, Session), out var selector));
+
+        Assert.Equal(new TokenSelector(Organization, Session, Member, NextToMember: false), selector);
+    }
+
+    [Fact]
+    public void A_108_character_token_with_another_format_byte_is_refused()
+    {
+        var raw = Base64Url.DecodeFromChars(NewToken());
+        raw[0] = 2;
+
+        Assert.False(SessionToken.TryParse(Base64Url.EncodeToString(raw), out _));
     }
 
     [Fact]
@@ -42,13 +72,13 @@ public sealed partial class SessionTokenTests
         var second = SessionToken.Create(Organization, Member, Session);
 
         Assert.Equal(first[..SelectorChars], second[..SelectorChars]);
-        Assert.NotEqual(first[SelectorChars..], second[SelectorChars..]);
+        Assert.NotEqual(first[RandomFrom..], second[RandomFrom..]);
     }
 
     [Fact]
     public void Many_tokens_have_distinct_random_parts()
     {
-        var randomParts = Enumerable.Range(0, 200).Select(_ => SessionToken.Create(Organization, Member, Session)[SelectorChars..]).ToHashSet();
+        var randomParts = Enumerable.Range(0, 200).Select(_ => SessionToken.Create(Organization, Member, Session)[RandomFrom..]).ToHashSet();
 
         Assert.Equal(200, randomParts.Count);
     }
@@ -58,7 +88,7 @@ public sealed partial class SessionTokenTests
     {
         Assert.True(SessionToken.TryParse(SessionToken.Create(Organization, Member, Session), out var selector));
 
-        Assert.Equal(new TokenSelector(Organization, Session, Member), selector);
+        Assert.Equal(new TokenSelector(Organization, Session, Member, NextToMember: true), selector);
     }
 
     [Fact]
@@ -81,7 +111,7 @@ public sealed partial class SessionTokenTests
     [InlineData(85)]
     [InlineData(87)]
     [InlineData(106)]
-    [InlineData(108)]
+    [InlineData(109)]
     [InlineData(110)]
     public void TryParse_refuses_a_token_of_the_wrong_length(int length)
     {
@@ -96,8 +126,8 @@ public sealed partial class SessionTokenTests
     {
         var token = NewToken();
 
-        Assert.False(SessionToken.TryParse(token[..105] + "==", out _));
-        Assert.False(SessionToken.TryParse(token[..106] + "=", out _));
+        Assert.False(SessionToken.TryParse(token[..106] + "==", out _));
+        Assert.False(SessionToken.TryParse(token[..107] + "=", out _));
         Assert.False(SessionToken.TryParse(token + "=", out _));
         Assert.False(SessionToken.TryParse(LegacyToken(Organization, Session)[..84] + "==", out _));
     }
