@@ -113,6 +113,7 @@ var tableNames = [
   '${tablePrefix}Members'
   '${tablePrefix}SessionExpiry'
   '${tablePrefix}SigningKeys' // Signing__Mode=Wrapped's keys (wrapped); empty in the other modes
+  '${tablePrefix}OrganizationChanges' // what each instance evicts from its organization cache
 ]
 
 // ---------------------------------------------------------------------------------------------------------------------

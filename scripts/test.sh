@@ -21,9 +21,11 @@ read -r passed failed skipped < <(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 p = f = s = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    c = ET.parse(path).getroot().find("{*}ResultSummary/{*}Counters")
+    root = ET.parse(path).getroot()
+    c = root.find("{*}ResultSummary/{*}Counters")
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
-    s += int(c.get("notExecuted", 0))
+    # Skipped tests are results with outcome NotExecuted (the summary's notExecuted counter stays 0 for them).
+    s += sum(1 for r in root.findall(".//{*}UnitTestResult") if r.get("outcome") == "NotExecuted")
 print(p, f, s)
 PY
 )

@@ -80,10 +80,14 @@ var queries = {
   signLatency: 'customMetrics\n| where name == "sessions.signing.duration"\n| summarize avg_ms = 1000.0 * sum(valueSum) / sum(valueCount), max_ms = 1000.0 * max(valueMax) by signer = tostring(customDimensions.signer), bin(timestamp, 5m)\n| render timechart'
   signPercentiles: 'dependencies\n| where name == "Sign JWT"\n| summarize p50_ms = percentile(duration, 50), p95_ms = percentile(duration, 95) by signer = tostring(customDimensions.signer), bin(timestamp, 5m)\n| render timechart'
   signThrottled: 'customMetrics\n| where name == "sessions.signing.duration" and tostring(customDimensions.throttled) =~ "true"\n| summarize throttled_signatures = sum(valueCount) by bin(timestamp, 1m)\n| render timechart'
+  requestsByFunction: 'requests\n| where not(name startswith "CatchAll")\n| summarize requests = count(), failed = countif(success == false), p50_ms = percentile(duration, 50), p95_ms = percentile(duration, 95) by name\n| order by requests desc'
+  unmatchedRequests: 'requests\n| where name startswith "CatchAll"\n| summarize requests = count() by name, resultCode, bin(timestamp, 5m)\n| order by timestamp desc'
   sweepDeleted: 'customMetrics\n| where name == "sessions.sweep.deleted"\n| summarize deleted = sum(valueSum) by bin(timestamp, 5m)\n| render columnchart'
 }
 
 var panels = [
+  { title: 'Requests by function (one per route; the worker\'s spans are named by route template)', query: queries.requestsByFunction, visualization: 'table' }
+  { title: 'Unmatched requests (catch-all functions: unknown paths 404, other verbs 405)', query: queries.unmatchedRequests, visualization: 'table' }
   { title: 'Migrations per minute by outcome', query: queries.migrationsByOutcome, visualization: 'timechart' }
   { title: 'Members not found, by organization (members still to import)', query: queries.membersNotFound, visualization: 'table' }
   { title: 'UserInfo latency p50 / p95 (ms)', query: queries.userInfoLatency, visualization: 'timechart' }

@@ -73,7 +73,20 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-
   }
 ]
 
-// The app's tables (Organizations, Members, SessionExpiry, SigningKeys). The host itself needs no tables.
+// The expiry sweep's work queue: the timer function writes one message per due expiry partition, a queue-triggered
+// function sweeps each (src/SessionFunctions.Functions/SweepFunction.cs; the name is SweepFunction.Queue). The host
+// would create it on first use; declaring it keeps it visible and lets the poison queue sit beside it.
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource sweepQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
+  parent: queueService
+  name: 'session-sweep'
+}
+
+// The app's tables (Organizations, OrganizationChanges, Members, SessionExpiry, SigningKeys). The host itself needs no tables.
 resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageTableDataContributor)
   scope: storage
@@ -95,7 +108,8 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Host queues (used by the host for some internal work and by retries/poison handling).
+// Queues: the sweep's (the timer writes, the queue trigger reads and deletes, through the host's AzureWebJobsStorage
+// identity connection) and the host's own (retries, poison messages).
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageQueueDataContributor)
   scope: storage

@@ -6,7 +6,7 @@ namespace SessionFunctions.Api;
 
 /// <summary>
 /// Answers any request from the route table alone: a known route and verb is served by that route's handler, a known
-/// path with another verb is 405 <c>method_not_allowed</c>, anything else 404 <c>route_not_found</c>. The Azure Functions
+/// path with another verb is 405 <c>method_not_allowed</c> naming the verbs it takes in <c>Allow</c>, anything else 404 <c>route_not_found</c>. The Azure Functions
 /// host does not order routes by precedence, so its catch-all function may receive a request meant for another
 /// function; through this it still gets the right answer. The Server uses it for what its routes do not take.
 /// </summary>
@@ -35,15 +35,17 @@ public static class SessionApiDispatch
     private static Task DispatchAsync(HttpContext context, Matcher[] matchers)
     {
         var path = context.Request.Path;
-        var pathKnown = false;
+        List<string>? allowed = null;
         foreach (var matcher in matchers)
         {
             var values = new RouteValueDictionary();
             if (!matcher.Template.TryMatch(path, values)) continue;
             if (HttpMethods.Equals(context.Request.Method, matcher.Route.Verb)) return matcher.Route.Handler(context, values);
-            pathKnown = true;
+            (allowed ??= []).Add(matcher.Route.Verb);
         }
-        return pathKnown ? SessionApi.MethodNotAllowed(context) : SessionApi.RouteNotFound(context);
+        if (allowed is null) return SessionApi.RouteNotFound(context);
+        context.Response.Headers.Allow = string.Join(", ", allowed.Distinct());
+        return SessionApi.MethodNotAllowed(context);
     }
 
     // Literal routes first (fewer parameters first), so "sessions/migrate" is never read as a parameter's value.

@@ -36,6 +36,22 @@ public static class SessionApiRoutes
     public const string RbacPolicy = "v1/b2b/rbac/policy";
     public const string RbacOrganization = "v1/b2b/rbac/organizations/{organization_id}";
 
+    /// <summary>
+    /// The catch-all functions' templates (SessionFunctions.Functions/CatchAllFunction.cs). The Functions host matches
+    /// routes in registration order, with no precedence, so each verb the table serves has a catch-all that refuses
+    /// (regex constraint) exactly the paths that verb's routes take; the verbs no route serves share <see cref="Other"/>.
+    /// Derived from <see cref="All"/>: a route added or changed here changes its verb's line (HostRoutingTests fails
+    /// with the line to paste).
+    /// </summary>
+    public static class CatchAll
+    {
+        public const string Get = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/member|v1/b2b/rbac/organizations/[^/]+|v1/b2b/rbac/policy|v1/b2b/sessions|v1/b2b/sessions/jwks/[^/]+)/?$))}";
+        public const string Post = "{*path:regex(^(?!(?:v1/b2b/organizations|v1/b2b/organizations/[^/]+/members|v1/b2b/sessions/authenticate|v1/b2b/sessions/exchange|v1/b2b/sessions/migrate|v1/b2b/sessions/revoke)/?$))}";
+        public const string Put = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/members/[^/]+|v1/b2b/rbac/organizations/[^/]+)/?$))}";
+        public const string Delete = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+/members/[^/]+)/?$))}";
+        public const string Other = "{*path}";
+    }
+
     /// <summary>Every route: (function name, verb, template, endpoint, access). Route values reach the endpoint by name (<see cref="ApiRequest.Route"/>).</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [

@@ -87,6 +87,8 @@ public static class SessionTelemetry
     private static void Scrub(Activity activity)
     {
         activity.SetTag("url.path", null).SetTag("url.query", null).SetTag("url.full", null).SetTag("user_agent.original", null);
+        // A catch-all's template (the Server's fallback, the Functions catch-alls' regex) names no route: leave it out.
+        if (activity.GetTagItem("http.route") is string route && route.StartsWith("{*", StringComparison.Ordinal)) activity.SetTag("http.route", null);
         if (activity.GetTagItem("http.route") is null) activity.DisplayName = activity.GetTagItem("http.request.method") as string ?? "HTTP";
     }
 }

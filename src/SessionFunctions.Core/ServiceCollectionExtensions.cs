@@ -33,6 +33,8 @@ public static class ServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton(sp => new IdFormat(sp.GetRequiredService<IOptions<SessionsOptions>>().Value.ProjectId));
         services.AddSingleton<SessionTables>();
+        services.AddSingleton<OrganizationChangeFeed>();
+        services.AddSingleton<OrganizationCache>();
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<MemberStore>();
         services.AddSingleton<SessionStore>();
@@ -66,6 +68,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<IdempotentRequests>();
         services.AddUseCases();
+        services.AddSingleton<SweepPlanner>(); // plans, runs nothing: not a use case
 
         services.AddHostedService<StartupTasks>();
         return services;

@@ -5,17 +5,30 @@ using SessionFunctions.Api;
 namespace SessionFunctions.Functions;
 
 /// <summary>
-/// Takes every request no other function takes, so that unknown paths and wrong verbs get Stytch's 404/405 envelope
-/// rather than the host's empty 404. The host does not order routes by precedence and may hand this function a request
-/// meant for another one (it was seen taking <c>POST /v1/b2b/sessions/revoke</c>), so it dispatches through the same
-/// route table: a known route and verb is served by that route's handler, whichever function the host picked.
+/// Takes what no route of <see cref="SessionApiRoutes.All"/> takes, so that unknown paths and wrong verbs get Stytch's
+/// 404/405 envelope rather than the host's empty 404. The host matches function routes in registration order, with no
+/// precedence, so a plain <c>{*path}</c> would shadow every function registered after it. Hence one catch-all per verb
+/// the table serves, whose template refuses (regex constraint) exactly the paths of that verb's routes, and one for the
+/// verbs no route serves: for any verb and path exactly one function matches, in whatever order the host registers them.
+/// The templates live beside the route table (<see cref="SessionApiRoutes.CatchAll"/>).
+/// Each dispatches through the route table: 405 with <c>Allow</c> for a known path, else 404.
 /// </summary>
 public static class CatchAllFunction
 {
-    public const string Route = "{*path}";
+    [Function("CatchAllGet")]
+    public static Task RunGet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.CatchAll.Get)] HttpRequest req) => Dispatch(req);
+
+    [Function("CatchAllPost")]
+    public static Task RunPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.CatchAll.Post)] HttpRequest req) => Dispatch(req);
+
+    [Function("CatchAllPut")]
+    public static Task RunPut([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.CatchAll.Put)] HttpRequest req) => Dispatch(req);
+
+    [Function("CatchAllDelete")]
+    public static Task RunDelete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.CatchAll.Delete)] HttpRequest req) => Dispatch(req);
 
     [Function("CatchAll")]
-    public static Task Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = Route)] HttpRequest req) =>
-        SessionApiDispatch.DispatchAsync(req.HttpContext);
+    public static Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", "head", "options", Route = SessionApiRoutes.CatchAll.Other)] HttpRequest req) => Dispatch(req);
+
+    private static Task Dispatch(HttpRequest req) => SessionApiDispatch.DispatchAsync(req.HttpContext);
 }

@@ -5,28 +5,50 @@ using SessionFunctions.Core.Features;
 namespace SessionFunctions.Functions;
 
 /// <summary>
-/// Runs the expiry sweep on the app setting <c>Sweep__Schedule</c> (six-field NCRONTAB). The host resolves %...% from
-/// its configuration, where <c>__</c> in a setting name becomes <c>:</c>, so the expression names it <c>Sweep:Schedule</c>.
-/// A failed run is logged and never escapes: the next occurrence simply runs again.
+/// The expiry sweep, spread over as many instances as the runtime gives. The timer (app setting <c>Sweep__Schedule</c>,
+/// six-field NCRONTAB; the host resolves %...% from its configuration, where <c>__</c> becomes <c>:</c>) only plans: it
+/// lists the due expiry index partitions and returns one queue message each, which the host writes to the
+/// <see cref="Queue"/> queue of the host's storage account (<c>AzureWebJobsStorage</c>). Each message triggers
+/// <see cref="SweepPartition"/>, which sweeps that one partition.
 /// </summary>
-public sealed class SweepFunction(SweepExpiredSessions sweep, ILogger<SweepFunction> log)
+public sealed class SweepFunction(SweepPlanner planner, SweepExpiryPartition partitionSweep, ILogger<SweepFunction> log)
 {
+    /// <summary>The queue of planned expiry partitions (one message each: the partition key, e.g. <c>202612061030-a</c>).</summary>
+    public const string Queue = "session-sweep";
+
+    /// <summary>A failed plan is logged and never escapes: the next occurrence plans again, and finds what this one missed.</summary>
     [Function("SweepExpiredSessions")]
-    public async Task Run([TimerTrigger("%Sweep:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    [QueueOutput(Queue)]
+    public async Task<string[]> Plan([TimerTrigger("%Sweep:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         try
         {
-            var report = await sweep.RunAsync(cancellationToken);
-            log.LogInformation("Expiry sweep done: {Report} (past due: {PastDue}; next run: {Next:o}).",
-                report, timer.IsPastDue, timer.ScheduleStatus?.Next);
+            var partitions = await planner.PlanAsync(cancellationToken);
+            log.LogInformation("Expiry sweep planned: {Partitions} partitions queued (past due: {PastDue}; next run: {Next:o}).",
+                partitions.Count, timer.IsPastDue, timer.ScheduleStatus?.Next);
+            return [.. partitions];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            log.LogWarning("The expiry sweep was cancelled (the host is stopping); it runs again at the next scheduled time.");
+            log.LogWarning("The expiry sweep plan was cancelled (the host is stopping); it runs again at the next scheduled time.");
+            return [];
         }
         catch (Exception e)
         {
-            log.LogError(e, "The expiry sweep failed; it runs again at the next scheduled time.");
+            log.LogError(e, "The expiry sweep plan failed; it runs again at the next scheduled time.");
+            return [];
         }
+    }
+
+    /// <summary>
+    /// Sweeps one planned partition. A failure escapes on purpose: the host makes the message visible again and retries
+    /// it (host.json <c>extensions.queues</c>), then moves it to <c>session-sweep-poison</c>; the next plan lists the
+    /// partition again while it still has rows. A malformed or not yet due message is logged and dropped.
+    /// </summary>
+    [Function("SweepExpiryPartition")]
+    public async Task SweepPartition([QueueTrigger(Queue)] string partition, CancellationToken cancellationToken)
+    {
+        var report = await partitionSweep.RunAsync(partition, cancellationToken);
+        log.LogInformation("Expiry partition {Partition} swept: {Report}.", partition, report);
     }
 }

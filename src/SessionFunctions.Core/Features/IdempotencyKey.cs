@@ -18,7 +18,7 @@ public sealed class IdempotencyKey
     private IdempotencyKey(string value, byte[] salt)
     {
         var ikm = Encoding.ASCII.GetBytes(value);
-        RowKey = "idem|" + Convert.ToHexStringLower(HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt, "row"u8.ToArray()));
+        RowKey = Storage.Keys.IdempotencyRowPrefix + Convert.ToHexStringLower(HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt, "row"u8.ToArray()));
         _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt, "seal"u8.ToArray());
         _fingerprintKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 32, salt, "fingerprint"u8.ToArray());
     }

@@ -17,9 +17,10 @@ public sealed record UpdateOrganizationCommand(
 /// <c>PUT /v1/b2b/organizations/{organization_id}</c>: name, slug, external id, logo, the email implicit role
 /// assignments (replaced whole; their roles must exist) and trusted_metadata (replaced
 /// whole, its <c>legacy_provider</c> checked against the configured providers). Every input is checked before anything
-/// is read; the organization row and its name index rows change in one transaction conditional on the row's ETag, and
-/// slugs and external ids keep sharing one name space with ids (<see cref="OrganizationNames"/>). The change shows at
-/// once on this instance and on the others within <c>Sessions__OrganizationCacheDuration</c> (30 s by default).
+/// is read; the organization row changes conditionally on its ETag, its name index rows in the fail-closed order of
+/// <see cref="OrganizationStore.UpdateAsync"/>, and slugs and external ids keep sharing one name space with ids
+/// (<see cref="OrganizationNames"/>). The change shows at once on this instance and on the others within
+/// <c>Sessions__OrganizationChangePoll</c> (5 s by default).
 /// An update that changes nothing writes nothing.
 /// </summary>
 public sealed class UpdateOrganization(OrganizationStore organizations, LegacyProviders providers, OrganizationRoles roles, IdFormat ids, TimeProvider time)

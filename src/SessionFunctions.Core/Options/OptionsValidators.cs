@@ -22,8 +22,12 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
         if (o.UserInfoTimeout <= TimeSpan.Zero || o.UserInfoTimeout > TimeSpan.FromMinutes(1))
             errors.Add("Sessions__UserInfoTimeout must be between 00:00:00.001 and 00:01:00.");
         ValidateProviders(o, errors);
-        if (o.OrganizationCacheDuration < TimeSpan.Zero || o.OrganizationCacheDuration > TimeSpan.FromMinutes(5))
-            errors.Add("Sessions__OrganizationCacheDuration must be between 00:00:00 and 00:05:00 (how long other instances may see an organization as it was before an update).");
+        if (o.OrganizationCacheDuration < TimeSpan.Zero || o.OrganizationCacheDuration > TimeSpan.FromDays(1))
+            errors.Add("Sessions__OrganizationCacheDuration must be between 00:00:00 and 1.00:00:00 (how long an organization stays cached; updates reach every instance through the change feed).");
+        if (o.OrganizationChangePoll < TimeSpan.FromMilliseconds(100) || o.OrganizationChangePoll > TimeSpan.FromMinutes(1))
+            errors.Add("Sessions__OrganizationChangePoll must be between 00:00:00.1 and 00:01:00 (how long other instances may see an organization as it was before an update).");
+        if (o.OrganizationCacheSize is < 100 or > 10_000_000)
+            errors.Add("Sessions__OrganizationCacheSize must be between 100 and 10000000.");
         if (o.MaxSessionsPerMember is < 1 or > 1000)
             errors.Add($"Sessions__MaxSessionsPerMember must be between 1 and 1000 (a member's sessions; past it a new one deletes the oldest); got {o.MaxSessionsPerMember}.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -179,6 +183,8 @@ internal sealed class SweepOptionsValidator : IValidateOptions<SweepOptions>
             errors.Add($"Sweep__Schedule must be a six-field NCRONTAB expression such as '0 */5 * * * *'; got '{o.Schedule}'.");
         if (o.Parallelism is < 1 or > 64)
             errors.Add("Sweep__Parallelism must be between 1 and 64.");
+        if (o.Partitions is < 1 or > 64)
+            errors.Add("Sweep__Partitions must be between 1 and 64.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

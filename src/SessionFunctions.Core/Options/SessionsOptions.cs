@@ -30,10 +30,19 @@ public sealed class SessionsOptions
     public string? Issuer { get; set; }
 
     /// <summary>
-    /// How long a resolved organization is kept in memory. An organization update shows at once on the instance that
-    /// made it and on every other instance within this time. Default 30 seconds.
+    /// How long a resolved organization is kept in memory (0: not cached). Updates do not wait for it: every instance
+    /// evicts what the change feed names (see <see cref="OrganizationChangePoll"/>). Default 1 hour.
     /// </summary>
-    public TimeSpan OrganizationCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan OrganizationCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often an instance reads the organization change feed before it trusts its cache: the longest another instance
+    /// may act on an organization as it was before an update. Default 5 seconds.
+    /// </summary>
+    public TimeSpan OrganizationChangePoll { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many entries (ids and names) the organization cache holds at most. Default 100,000.</summary>
+    public int OrganizationCacheSize { get; set; } = 100_000;
 
     /// <summary>
     /// The most sessions a member holds (next to its member row): a new one past it deletes the oldest in the same

@@ -14,7 +14,10 @@ internal abstract class TableRow : ITableEntity
     public ETag ETag { get; set; }
 }
 
-/// <summary>An organization (row <c>id|…</c>) in the single <c>organizations</c> partition.</summary>
+/// <summary>
+/// An organization (row <c>id|…</c>), in partition <c>org|{xx}</c> (<see cref="Keys.OrganizationPartition"/>); rows
+/// written before organizations were spread are in the single <c>organizations</c> partition and still read.
+/// </summary>
 internal sealed class OrganizationEntity : TableRow
 {
     public string Payload { get; set; } = "";
@@ -26,6 +29,8 @@ internal sealed class OrganizationEntity : TableRow
 internal sealed class PointerEntity : TableRow
 {
     public string Target { get; set; } = "";
+    /// <summary>When an organization name pointer was claimed (null on older rows): until a lease has passed it is not taken over.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
 }
 
 /// <summary>
@@ -110,4 +115,13 @@ internal sealed class SigningKeyEntity : TableRow
     public byte[] Nonce { get; set; } = [];
     public byte[] EncryptedPrivateKey { get; set; } = [];
     public byte[] Tag { get; set; } = [];
+}
+
+/// <summary>One organization update, in <c>OrganizationChanges</c> (see <see cref="OrganizationChangeFeed"/>).</summary>
+internal sealed class OrganizationChangeEntity : TableRow
+{
+    public DateTimeOffset At { get; set; }
+    public string OrganizationId { get; set; } = "";
+    /// <summary>The name index row keys (<c>name|{hash}</c>) the organization held before the update, space-separated.</summary>
+    public string Names { get; set; } = "";
 }

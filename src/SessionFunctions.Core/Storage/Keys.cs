@@ -10,7 +10,13 @@ namespace SessionFunctions.Core.Storage;
 /// </summary>
 internal static class Keys
 {
-    public const string OrganizationsPartition = "organizations";
+    /// <summary>Where organizations and their names were kept before they were spread over partitions (still read).</summary>
+    public const string LegacyOrganizationsPartition = "organizations";
+
+    /// <summary>An organization row's partition: <c>org|</c> and the first two hex digits of SHA-256 of its id (256 partitions).</summary>
+    public static string OrganizationPartition(string organizationId) => "org|" + Hash(organizationId)[..2];
+    /// <summary>A name index row's partition: <c>name|</c> and the first two hex digits of its hash (256 partitions).</summary>
+    public static string OrganizationNamePartition(string nameRowKey) => "name|" + nameRowKey.Substring("name|".Length, 2);
 
     public static string Organization(string organizationId) => "id|" + organizationId;
     /// <summary>
@@ -31,6 +37,8 @@ internal static class Keys
     public static Guid SessionKeyOf(string sessionRowKey) => Guid.ParseExact(sessionRowKey.AsSpan(sessionRowKey.Length - 32), "N");
     /// <summary>Sessions of the first layout (<c>session|{key}</c>, in the organization's own partition).</summary>
     public const string SessionRangeStart = "session|", SessionRangeEnd = "session}";
+    /// <summary>Idempotency-Key records: <c>idem|{HKDF of the key}</c> (see Features/IdempotencyKey).</summary>
+    public const string IdempotencyRowPrefix = "idem|";
 
     /// <summary>
     /// A session stored next to its member (<c>member|{member}|session|{session}</c>, in the member's partition): the
@@ -56,6 +64,19 @@ internal static class Keys
     /// the due minutes, and still finds rows written before sharding under the bare minute.
     /// </summary>
     public static string ExpiryPartition(DateTimeOffset at, string sessionRowKey) => ExpiryBucket(at) + "-" + sessionRowKey[^1];
+    /// <summary>An expiry index partition: a minute (<c>yyyyMMddHHmm</c>), with or without its shard (<c>-x</c>, one hex digit).</summary>
+    public static bool IsExpiryPartition(string value) =>
+        value.Length is 12 or 14 && value.AsSpan(0, 12).ContainsAnyExceptInRange('0', '9') is false
+        && (value.Length == 12 || value[12] == '-' && char.IsAsciiHexDigitLower(value[13]));
+
+    /// <summary>
+    /// Rows of the members table that lapse and the sweep may delete once expired: sessions of either layout and
+    /// Idempotency-Key records.
+    /// </summary>
+    public static bool IsExpiringRow(string rowKey) =>
+        rowKey.StartsWith(SessionRangeStart, StringComparison.Ordinal) || IsMemberSession(rowKey)
+        || rowKey.StartsWith(IdempotencyRowPrefix, StringComparison.Ordinal);
+
     /// <summary>
     /// The index row of an expiring row of the members table: a session (keyed by its session key, as before) or an
     /// Idempotency-Key record (keyed by its whole row key).

@@ -8,7 +8,8 @@ using SessionFunctions.Core.Options;
 namespace SessionFunctions.Core.Storage;
 
 /// <summary>
-/// The three tables: <c>Organizations</c> (one partition, cached), <c>Members</c> (partition = the member's, see
+/// The tables: <c>Organizations</c> (256 partitions by a hash of the id or name, cached; <c>OrganizationChanges</c> tells
+/// every instance what to evict), <c>Members</c> (partition = the member's, see
 /// <see cref="MemberPartition"/>: members, their email index rows, and their sessions next to them; external-id
 /// pointers in the organization's own partition) and <c>SessionExpiry</c> (partition = expiry minute and shard).
 /// A member and its sessions share a partition so that one range read returns both.
@@ -20,6 +21,7 @@ public sealed class SessionTables
     internal TableClient Members { get; }
     internal TableClient Expiry { get; }
     internal TableClient SigningKeys { get; }
+    internal TableClient OrganizationChanges { get; }
 
     public SessionTables(IOptions<StorageOptions> options, TokenCredential credential, IEnumerable<TablePipelinePolicy> policies)
     {
@@ -37,7 +39,8 @@ public sealed class SessionTables
         Members = service.GetTableClient(o.TablePrefix + "Members");
         Expiry = service.GetTableClient(o.TablePrefix + "SessionExpiry");
         SigningKeys = service.GetTableClient(o.TablePrefix + "SigningKeys");
-        All = [Organizations, Members, Expiry, SigningKeys];
+        OrganizationChanges = service.GetTableClient(o.TablePrefix + "OrganizationChanges");
+        All = [Organizations, Members, Expiry, SigningKeys, OrganizationChanges];
     }
 
     /// <summary>Every table the service uses (infra/main.bicep declares the same list; a test compares them).</summary>

@@ -66,6 +66,8 @@ public sealed class CatchAllDispatchTests
             await SessionApiDispatch.DispatchAsync(context, RecordingTable());
             Assert.Equal(405, context.Response.StatusCode);
             Assert.Equal("method_not_allowed", ErrorType(context));
+            var allowed = SessionApiRoutes.All.Where(r => PathOf(r) == path).Select(r => r.Verb).Order();
+            Assert.Equal(allowed, context.Response.Headers.Allow.ToString().Split(", ").Order());
         }
         Assert.Empty(_served);
     }

@@ -28,7 +28,8 @@ public class ServerFixture : IAsyncLifetime
     public LogCapture Logs { get; } = new();
     public virtual string ProjectId { get; } = "project-test-" + Guid.NewGuid();
     public virtual string Secret { get; } = "secret-test-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
-    public string TablePrefix { get; } = TestStorage.NewTablePrefix();
+    /// <summary>This server's tables; two servers given the same prefix share them (two instances of one deployment).</summary>
+    public string TablePrefix { get; init; } = TestStorage.NewTablePrefix();
     public FakeTimeProvider? Clock { get; private set; }
     protected string WorkDirectory => _keyDirectory;
     private readonly string _keyDirectory = Path.Combine(Path.GetTempPath(), "sessionfunctions-tests", Guid.NewGuid().ToString("N"));

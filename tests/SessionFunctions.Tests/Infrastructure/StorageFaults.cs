@@ -13,7 +13,7 @@ namespace SessionFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed class StorageFaults : HttpPipelinePolicy
 {
-    private volatile bool _armed, _loseNextAnswer;
+    private volatile bool _armed, _loseNextAnswer, _singleWrites;
     private int _passing, _injected;
 
     public int Injected => Volatile.Read(ref _injected);
@@ -24,7 +24,18 @@ public sealed class StorageFaults : HttpPipelinePolicy
         _armed = true;
     }
 
-    public void Disarm() => _armed = false;
+    /// <summary>
+    /// Lets <paramref name="passing"/> single-row writes (insert, update, delete: anything but a read or a $batch)
+    /// through, then fails every following one: a process that died between the writes of a multi-partition operation.
+    /// </summary>
+    public void FailSingleWritesAfter(int passing)
+    {
+        Volatile.Write(ref _passing, passing);
+        _singleWrites = true;
+        _armed = true;
+    }
+
+    public void Disarm() => _armed = _singleWrites = false;
 
     /// <summary>
     /// The next transaction commits, but its answer is lost on the way back (a transient network error), so the table
@@ -56,7 +67,8 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     private void Inject(HttpMessage message)
     {
-        if (!_armed || !message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)) return;
+        var batch = message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal);
+        if (!_armed || (_singleWrites ? batch || message.Request.Method == RequestMethod.Get : !batch)) return;
         if (Interlocked.Decrement(ref _passing) >= 0) return;
         Interlocked.Increment(ref _injected);
         throw new RequestFailedException(503, "Injected storage fault.");

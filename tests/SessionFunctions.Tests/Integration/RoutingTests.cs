@@ -12,12 +12,17 @@ public sealed class RoutingTests(ServerFixture server) : IClassFixture<ServerFix
         (await server.GetAsync(path)).AssertError(404, "route_not_found");
 
     [Theory]
-    [InlineData("GET", "/v1/b2b/sessions/migrate")]
-    [InlineData("PUT", "/v1/b2b/sessions/authenticate")]
-    [InlineData("DELETE", "/v1/b2b/sessions/revoke")]
-    [InlineData("POST", "/v1/b2b/sessions")]
-    [InlineData("POST", "/v1/b2b/sessions/jwks/project-test-x")]
-    [InlineData("PATCH", "/v1/b2b/organizations")]
-    public async Task A_known_route_with_the_wrong_verb_is_a_405_in_the_error_envelope(string method, string path) =>
-        (await ApiCall.ReadAsync(await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)))).AssertError(405, "method_not_allowed");
+    [InlineData("GET", "/v1/b2b/sessions/migrate", "POST")]
+    [InlineData("PUT", "/v1/b2b/sessions/authenticate", "POST")]
+    [InlineData("DELETE", "/v1/b2b/sessions/revoke", "POST")]
+    [InlineData("POST", "/v1/b2b/sessions", "GET")]
+    [InlineData("POST", "/v1/b2b/sessions/jwks/project-test-x", "GET")]
+    [InlineData("PATCH", "/v1/b2b/organizations", "POST")]
+    [InlineData("POST", "/v1/b2b/organizations/acme", "GET, PUT")]
+    public async Task A_known_route_with_the_wrong_verb_is_a_405_in_the_error_envelope_with_Allow(string method, string path, string allow)
+    {
+        using var response = await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        (await ApiCall.ReadAsync(response)).AssertError(405, "method_not_allowed");
+    }
 }

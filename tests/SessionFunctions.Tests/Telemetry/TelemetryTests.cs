@@ -138,6 +138,19 @@ public sealed partial class TelemetryTests(TelemetryServerFixture server) : ICla
     }
 
     [Fact]
+    public async Task A_request_no_route_takes_is_named_by_its_verb_not_by_a_catch_all_template()
+    {
+        server.Flush();
+        var before = server.Spans.Count; // the tests of a class run one at a time
+        await server.GetAsync($"/v1/b2b/unmatched-{Guid.NewGuid():N}");
+        server.Flush();
+        var unmatched = server.Spans.Skip(before).Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("http.response.status_code"), 404)).ToList();
+        Assert.NotEmpty(unmatched);
+        Assert.All(unmatched, s => Assert.Equal("GET", s.DisplayName));
+        Assert.All(unmatched, s => Assert.Null(s.GetTagItem("http.route")));
+    }
+
+    [Fact]
     public async Task Nothing_exported_holds_a_token_a_jwt_a_secret_or_an_email()
     {
         var (organizationId, memberId, session) = await server.NewSessionAsync();

@@ -101,12 +101,16 @@ public sealed class LegacyProviderOptionsTests
         Assert.Empty(Failures(Bind(("Sessions__UserInfoUrl", url))));
 
     [Fact]
-    public void The_organization_cache_may_not_hide_an_update_for_more_than_five_minutes()
+    public void The_organization_change_poll_may_not_hide_an_update_for_more_than_a_minute()
     {
-        var o = Bind(("Sessions__UserInfoUrl", "https://legacy.example.com/userinfo"), ("Sessions__OrganizationCacheDuration", "00:10:00"));
+        var o = Bind(("Sessions__UserInfoUrl", "https://legacy.example.com/userinfo"), ("Sessions__OrganizationChangePoll", "00:02:00"),
+            ("Sessions__OrganizationCacheDuration", "2.00:00:00"), ("Sessions__OrganizationCacheSize", "10"));
 
+        Assert.Contains(Failures(o), f => f.StartsWith("Sessions__OrganizationChangePoll", StringComparison.Ordinal));
         Assert.Contains(Failures(o), f => f.StartsWith("Sessions__OrganizationCacheDuration", StringComparison.Ordinal));
-        Assert.Equal(TimeSpan.FromSeconds(30), new SessionsOptions().OrganizationCacheDuration);
+        Assert.Contains(Failures(o), f => f.StartsWith("Sessions__OrganizationCacheSize", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromSeconds(5), new SessionsOptions().OrganizationChangePoll);
+        Assert.Equal(TimeSpan.FromHours(1), new SessionsOptions().OrganizationCacheDuration);
     }
     [Theory]
     [InlineData("0")]
