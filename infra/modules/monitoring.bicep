@@ -76,6 +76,7 @@ var queries = {
   userInfoLatency: 'dependencies\n| where name == "UserInfo"\n| summarize p50_ms = percentile(duration, 50), p95_ms = percentile(duration, 95) by bin(timestamp, 5m)\n| render timechart'
   userInfoByStatus: 'customMetrics\n| where name == "sessions.userinfo.duration"\n| summarize calls = sum(valueCount), avg_ms = 1000.0 * sum(valueSum) / sum(valueCount), max_ms = 1000.0 * max(valueMax) by status = tostring(customDimensions.status), bin(timestamp, 5m)\n| order by timestamp desc'
   userInfoErrors: 'customMetrics\n| where name == "sessions.userinfo.duration" and tostring(customDimensions.status) != "200"\n| summarize errors = sum(valueCount) by status = tostring(customDimensions.status), bin(timestamp, 1m)\n| render timechart'
+  userInfoBudget: 'customMetrics\n| where name == "sessions.userinfo.calls"\n| summarize calls = sum(valueSum) by provider = tostring(customDimensions.provider), outcome = tostring(customDimensions.outcome), bin(timestamp, 1m)\n| render timechart'
   signLatency: 'customMetrics\n| where name == "sessions.signing.duration"\n| summarize avg_ms = 1000.0 * sum(valueSum) / sum(valueCount), max_ms = 1000.0 * max(valueMax) by signer = tostring(customDimensions.signer), bin(timestamp, 5m)\n| render timechart'
   signPercentiles: 'dependencies\n| where name == "Sign JWT"\n| summarize p50_ms = percentile(duration, 50), p95_ms = percentile(duration, 95) by signer = tostring(customDimensions.signer), bin(timestamp, 5m)\n| render timechart'
   signThrottled: 'customMetrics\n| where name == "sessions.signing.duration" and tostring(customDimensions.throttled) =~ "true"\n| summarize throttled_signatures = sum(valueCount) by bin(timestamp, 1m)\n| render timechart'
@@ -92,6 +93,7 @@ var panels = [
   { title: 'UserInfo latency p50 / p95 (ms)', query: queries.userInfoLatency, visualization: 'timechart' }
   { title: 'UserInfo errors per minute by status', query: queries.userInfoErrors, visualization: 'timechart' }
   { title: 'UserInfo calls by status', query: queries.userInfoByStatus, visualization: 'table' }
+  { title: 'UserInfo budget per provider: sent, over_budget (429), provider_throttled (503)', query: queries.userInfoBudget, visualization: 'timechart' }
   { title: 'Signing latency by signer, avg / max (ms)', query: queries.signLatency, visualization: 'timechart' }
   { title: 'Signing latency p50 / p95 (ms)', query: queries.signPercentiles, visualization: 'timechart' }
   { title: 'Key Vault throttled signatures per minute', query: queries.signThrottled, visualization: 'timechart' }
@@ -105,7 +107,7 @@ var workbookContent = {
       type: 1
       name: 'intro'
       content: {
-        json: '## Session migration\nMigrate outcomes, the members still to import, the legacy provider\'s UserInfo endpoint, signing and the expiry sweep. Metric names: sessions.*.'
+        json: '## Session migration\nMigrate outcomes, the members still to import, the legacy provider\'s UserInfo endpoint and its budget, signing and the expiry sweep. Metric names: sessions.*.'
       }
     }
     {

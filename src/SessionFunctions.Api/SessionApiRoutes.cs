@@ -30,6 +30,7 @@ public static class SessionApiRoutes
     public const string Migrate = "v1/b2b/sessions/migrate";
     public const string Authenticate = "v1/b2b/sessions/authenticate";
     public const string Exchange = "v1/b2b/sessions/exchange";
+    public const string Attest = "v1/b2b/sessions/attest";
     public const string Revoke = "v1/b2b/sessions/revoke";
     public const string Jwks = "v1/b2b/sessions/jwks/{project_id}";
     public const string RbacPolicy = "v1/b2b/rbac/policy";
@@ -66,6 +67,7 @@ public static class SessionApiRoutes
         Route("MigrateSession", "POST", Migrate, SessionEndpoints.Migrate, RouteAccess.RateLimited),
         Route("AuthenticateSession", "POST", Authenticate, SessionEndpoints.Authenticate, RouteAccess.RateLimited),
         Route("ExchangeSession", "POST", Exchange, SessionEndpoints.Exchange, RouteAccess.RateLimited),
+        Route("AttestSession", "POST", Attest, AttestEndpoint.Attest, RouteAccess.RateLimited),
         Route("RevokeSessions", "POST", Revoke, SessionEndpoints.Revoke),
         Route("Jwks", "GET", Jwks, SessionEndpoints.Jwks, RouteAccess.Public),
         Route("RbacPolicy", "GET", RbacPolicy, RbacEndpoints.Policy),

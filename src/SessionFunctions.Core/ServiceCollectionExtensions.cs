@@ -10,6 +10,7 @@ using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Options;
 using SessionFunctions.Core.Signing;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.TrustedTokens;
 using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Core;
@@ -53,6 +54,12 @@ public static class ServiceCollectionExtensions
         // The legacy token travels in its Authorization header: never let HttpClient logging print header values,
         // and never follow a redirect (the token would go wherever the provider, or whoever answers for it, says).
         services.AddSingleton<LegacyProviders>();
+        services.AddSingleton<ProviderBudgets>();
+        // Providers' keys: IdentityModel's configuration manager fetches them (no redirects, a 10 s limit per fetch).
+        services.AddSingleton<ProviderKeys>();
+        services.AddSingleton<TrustedTokenReader>();
+        services.AddHttpClient(ProviderKeys.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHttpClient<UserInfoClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RedactLoggedHeaders(_ => true);

@@ -49,6 +49,9 @@ public static class HttpFunctions
     [Function(nameof(ExchangeSession))]
     public static Task ExchangeSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Exchange)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(ExchangeSession));
 
+    [Function(nameof(AttestSession))]
+    public static Task AttestSession([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Attest)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(AttestSession));
+
     [Function(nameof(RevokeSessions))]
     public static Task RevokeSessions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.Revoke)] HttpRequest req) => SessionApi.ServeAsync(req, nameof(RevokeSessions));
 

@@ -2,8 +2,9 @@
 // Run by tests/SessionFunctions.Tests/Compatibility/StytchNodeSdkTests.cs, which starts the server over HTTPS and
 // passes: BASE_URL, PROJECT_ID, SECRET, ORGANIZATION_ID, MEMBER_ID, LEGACY_TOKEN, OTHER_ORGANIZATION_ID and OTHER_MEMBER_ID
 // (a pending member with the same email in a second organization), RBAC_SUBJECTS (JSON: a name -> {email, token} for the
-// authorization matrix, each token a legacy token for that email), and NODE_EXTRA_CA_CERTS. The server loads the example
-// policy examples/rbac-policy.json.
+// authorization matrix, each token a legacy token for that email), NODE_EXTRA_CA_CERTS, and for attest:
+// ATTEST_ORGANIZATION_ID (an organization trusting the provider ATTEST_PROFILE_ID, which signs ATTEST_TOKEN and
+// ATTEST_TOKEN_2 for its member ATTEST_MEMBER_ID). The server loads the example policy examples/rbac-policy.json.
 // Prints one JSON line: {"ok": true, "checks": [...]} or {"ok": false, "failed": "...", "error": "..."}.
 import * as stytch from "stytch";
 import assert from "node:assert/strict";
@@ -100,6 +101,27 @@ await check("sessions.revoke then authenticate fails with a StytchError", async 
     assert.ok(e.request_id.startsWith("request-id-test-"));
     return true;
   });
+});
+let attested;
+await check("sessions.attest (trusted auth token)", async () => {
+  attested = await client.sessions.attest({ profile_id: env.ATTEST_PROFILE_ID, token: env.ATTEST_TOKEN, organization_id: env.ATTEST_ORGANIZATION_ID, session_duration_minutes: 45 });
+  assert.equal(attested.status_code, 200);
+  assert.equal(attested.member_id, env.ATTEST_MEMBER_ID);
+  const factor = attested.member_session.authentication_factors[0];
+  assert.equal(factor.type, "trusted_auth_token");
+  assert.equal(factor.delivery_method, "trusted_token_exchange");
+  assert.ok(factor.trusted_auth_token_factor.token_id);
+  const s = await client.sessions.authenticateJwtLocal({ session_jwt: attested.session_jwt });
+  assert.equal(s.member_session_id, attested.member_session.member_session_id);
+});
+await check("sessions.attest with session_token adds the factor to that session", async () => {
+  const r = await client.sessions.attest({ profile_id: env.ATTEST_PROFILE_ID, token: env.ATTEST_TOKEN_2, organization_id: env.ATTEST_ORGANIZATION_ID, session_token: attested.session_token });
+  assert.equal(r.member_session.member_session_id, attested.member_session.member_session_id);
+  assert.equal(r.session_token, attested.session_token);
+});
+await check("sessions.attest with another profile is a StytchError 400", async () => {
+  await assert.rejects(client.sessions.attest({ profile_id: "someone-else", token: env.ATTEST_TOKEN, organization_id: env.ATTEST_ORGANIZATION_ID }),
+    (e) => e.status_code === 400 && e.error_type === "trusted_auth_token_profile_not_found");
 });
 await check("a bad secret is a StytchError 401", async () => {
   const wrong = new stytch.B2BClient({ project_id: env.PROJECT_ID, secret: "wrong-secret-wrong-secret", custom_base_url: env.BASE_URL });

@@ -46,6 +46,8 @@ public static class ApiHandler
             var (type, message) = Classify(e, services.GetRequiredService<ILoggerFactory>().CreateLogger("SessionFunctions.Api"), Route(context));
             status = ErrorStatus.Of(type.Kind);
             body = Error(status, request.RequestId, type, message);
+            if (e is SessionException { RetryAfter: { } retryAfter })
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         if (options.ExposeRequestCosts) context.Response.Headers["X-Request-Cost"] = costs.ToString();
         ApiTelemetry.Record(context, costs, body);

@@ -9,7 +9,7 @@ namespace SessionFunctions.Core.Diagnostics;
 public sealed class RequestCosts
 {
     private static readonly AsyncLocal<RequestCosts?> CurrentScope = new();
-    private int _tableRoundTrips, _userInfoCalls, _signatures, _entitiesScanned;
+    private int _tableRoundTrips, _userInfoCalls, _signatures, _entitiesScanned, _keyFetches;
 
     /// <summary>When the request started (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
     public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -23,6 +23,9 @@ public sealed class RequestCosts
     /// <summary>Entities the request's range reads returned (each counts against its partition's throughput); point reads not included.</summary>
     public int EntitiesScanned => Volatile.Read(ref _entitiesScanned);
 
+    /// <summary>Fetches of a legacy provider's public keys (JWKS or discovery document) this request waited on or caused.</summary>
+    public int KeyFetches => Volatile.Read(ref _keyFetches);
+
     /// <summary>The scope of the request running on this async flow, if any.</summary>
     public static RequestCosts? Current => CurrentScope.Value;
 
@@ -33,12 +36,13 @@ public sealed class RequestCosts
     internal static void AddUserInfoCall() { if (Current is { } c) Interlocked.Increment(ref c._userInfoCalls); }
     internal static void AddSignature() { if (Current is { } c) Interlocked.Increment(ref c._signatures); }
     internal static void AddEntitiesScanned(int count) { if (Current is { } c) Interlocked.Add(ref c._entitiesScanned, count); }
+    internal static void AddKeyFetch() { if (Current is { } c) Interlocked.Increment(ref c._keyFetches); }
     internal static void SetOrganization(string organizationId) { if (Current is { } c) c.OrganizationId = organizationId; }
 
     /// <summary>
-    /// <c>tables=3;userinfo=1;signatures=1</c>: the value of the <c>X-Request-Cost</c> header, with <c>;entities=N</c>
-    /// when the request's range reads returned any entities.
+    /// <c>tables=3;userinfo=1;signatures=1;keys=0</c>: the value of the <c>X-Request-Cost</c> header (<c>keys</c>: fetches
+    /// of a legacy provider's keys), with <c>;entities=N</c> when the request's range reads returned any entities.
     /// </summary>
     public override string ToString() =>
-        $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures}" + (EntitiesScanned > 0 ? $";entities={EntitiesScanned}" : "");
+        $"tables={TableRoundTrips};userinfo={UserInfoCalls};signatures={Signatures};keys={KeyFetches}" + (EntitiesScanned > 0 ? $";entities={EntitiesScanned}" : "");
 }

@@ -23,6 +23,13 @@ public static class Telemetry
     /// <summary>Calls to the legacy UserInfo endpoint; <c>status</c> = the HTTP status, <c>timeout</c> or <c>error</c>.</summary>
     public static readonly Histogram<double> UserInfoDuration = Meter.CreateHistogram<double>("sessions.userinfo.duration", "s", "UserInfo calls by status.");
 
+    /// <summary>
+    /// Calls to a legacy provider's UserInfo endpoint, and those its budget refused; <c>provider</c>, <c>outcome</c> =
+    /// <c>sent</c>, <c>over_budget</c> (past <c>MaxCallsPerSecond</c>: 429) or <c>provider_throttled</c> (the provider
+    /// answered 429 and its Retry-After has not passed: 503).
+    /// </summary>
+    public static readonly Counter<long> UserInfoCalls = Meter.CreateCounter<long>("sessions.userinfo.calls", "{call}", "UserInfo calls sent or refused by the provider's budget.");
+
     /// <summary>JWT signatures; <c>signer</c> = the key store's name (local, keyvault, ...), <c>throttled</c> = the signer was told to slow down.</summary>
     public static readonly Histogram<double> SigningDuration = Meter.CreateHistogram<double>("sessions.signing.duration", "s", "JWT signatures by signer.");
 

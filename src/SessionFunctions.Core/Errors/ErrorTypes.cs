@@ -56,6 +56,12 @@ public static class ErrorTypes
     public static readonly ErrorType MigrateUnverifiedEmail = new("oidc_response_unverified_email", ErrorKind.BadRequest, "The external provider reports that the email address is not verified.");
     public static readonly ErrorType MigrateEmailNotAMember = new("migrate_from_external_email_does_not_exist", ErrorKind.NotFound, "No member of the organization has the email address the external provider returned.");
 
+    // Signed legacy tokens (attest, and migrate with a JWT naming its provider's issuer).
+    public static readonly ErrorType InvalidTrustedAuthToken = new("invalid_trusted_auth_token", ErrorKind.BadRequest, "The token is not one the organization's legacy provider signed, or it is expired or malformed.");
+    public static readonly ErrorType TrustedAuthTokenProfileNotFound = new("trusted_auth_token_profile_not_found", ErrorKind.BadRequest, "profile_id is not the trusted auth token profile of the organization's legacy provider.");
+    public static readonly ErrorType ProviderKeysUnavailable = new("trusted_auth_token_keys_unavailable", ErrorKind.Unavailable, "The legacy provider's public keys could not be fetched. Please retry.");
+    public static readonly ErrorType SessionMemberMismatch = new("session_member_mismatch", ErrorKind.BadRequest, "The session belongs to another member or organization than the one the token vouches for.");
+
     // Idempotency-Key (IETF httpapi draft): a retried request gets the first answer again, or one of these.
     public static readonly ErrorType InvalidIdempotencyKey = new("invalid_idempotency_key", ErrorKind.BadRequest, "The Idempotency-Key header must be sent once, as 16 to 255 printable ASCII characters (a UUID is a good key).");
     public static readonly ErrorType IdempotencyKeyReused = new("idempotency_key_reused", ErrorKind.UnprocessableEntity, "This Idempotency-Key was already used with a different request. Use a new key for a new request.");

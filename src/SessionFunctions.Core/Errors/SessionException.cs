@@ -5,4 +5,7 @@ public sealed class SessionException(ErrorType type, string? message = null, Exc
     : Exception(message ?? type.Message, inner)
 {
     public ErrorType Type { get; } = type;
+
+    /// <summary>When the caller may try again (the answer's <c>Retry-After</c>), for refusals that end at a known time.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -33,21 +33,30 @@ public sealed class AuthenticateSession(
         CustomClaims.Merge([], command.SessionCustomClaims); // reject bad claims before any read
         var address = await locator.FromTokenOrJwtAsync(command.SessionToken, command.SessionJwt, ct);
         var organization = await organizations.FindAsync(address.OrganizationId, ct) ?? throw new SessionException(ErrorTypes.SessionNotFound);
+        return await UpdateAsync(address, organization, extendBy, command.SessionCustomClaims, command.AuthorizationCheck, null, ct);
+    }
 
-        return await Conflicts.RetryAsync(async _ =>
+    /// <summary>
+    /// The write of an authenticate: moves <c>last_accessed_at</c>, extends, merges claims, signs, and writes conditionally,
+    /// retrying a lost race. <paramref name="change"/> (attest) may refuse the live session's member or change the row
+    /// further before it is signed and written; it runs again on a retry.
+    /// </summary>
+    internal Task<SessionResult> UpdateAsync(SessionAddress address, Organization organization, TimeSpan? extendBy, JsonObject? customClaims,
+        AuthorizationCheck? authorizationCheck, Action<SessionEntity, Member, DateTimeOffset>? change, CancellationToken ct) =>
+        Conflicts.RetryAsync(async _ =>
         {
             var now = SessionRecords.Truncate(time.GetUtcNow());
             var (row, member) = await live.ReadAsync(address, now, ct);
+            change?.Invoke(row, member, now);
             row.LastAccessedAt = now;
             if (extendBy is { } d && now + d > row.ExpiresAt) row.ExpiresAt = now + d; // extending never shortens
-            if (command.SessionCustomClaims is not null)
-                row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), command.SessionCustomClaims));
+            if (customClaims is not null)
+                row.CustomClaims = CustomClaims.Serialize(CustomClaims.Merge(CustomClaims.Parse(row.CustomClaims), customClaims));
 
             var session = SessionRecords.ToMemberSession(row, address.MemberSessionId, organization, member);
-            var verdict = authorization.Check(command.AuthorizationCheck, organization, session.Roles); // refused: nothing signed or written
+            var verdict = authorization.Check(authorizationCheck, organization, session.Roles); // refused: nothing signed or written
             var jwt = await jwts.IssueAsync(session, now, ct);
             await sessions.ReplaceAsync(row, ct);
             return new SessionResult(member, organization, session, address.Token ?? "", jwt) { Verdict = verdict };
         }, ct);
-    }
 }

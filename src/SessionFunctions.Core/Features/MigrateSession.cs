@@ -6,6 +6,7 @@ using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
+using SessionFunctions.Core.TrustedTokens;
 using SessionFunctions.Core.UserInfo;
 
 namespace SessionFunctions.Core.Features;
@@ -30,7 +31,7 @@ public sealed record SessionResult(Member Member, Organization Organization, Mem
 /// </summary>
 public sealed class MigrateSession(
     OrganizationStore organizations, LegacyProviders providers, UserInfoClient userInfo, CreateMemberSession sessions,
-    IdempotentRequests idempotency, ILogger<MigrateSession> log)
+    IdempotentRequests idempotency, ILogger<MigrateSession> log, TrustedTokenReader tokens)
 {
     /// <summary>How long past the provider's timeout a running Idempotency-Key record is taken to be alive.</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromMinutes(1);
@@ -65,7 +66,7 @@ public sealed class MigrateSession(
     private async Task<SessionResult> MigrateAsync(
         MigrateCommand command, Organization organization, LegacyProvider provider, TimeSpan duration, JsonObject claims, IdempotencyClaim? claim, CancellationToken ct)
     {
-        var identity = await userInfo.GetAsync(provider, command.SessionToken, ct);
+        var identity = await VouchAsync(provider, command.SessionToken, ct);
         var email = EmailAddress.Normalize(identity.Email);
         var result = await sessions.RunAsync(new NewMemberSession(organization, email, duration, claims, ErrorTypes.MigrateEmailNotAMember, provider.Name,
             (stored, now) => [AuthenticationFactor.Imported(now, stored.EmailId, stored.Member.EmailAddress)],
@@ -76,5 +77,18 @@ public sealed class MigrateSession(
         if (claim is not null) await idempotency.CompleteAsync(claim, result, ct);
         log.LogInformation("Migrated a session for member {MemberId} of {OrganizationId}.", result.Member.MemberId, organization.OrganizationId);
         return result;
+    }
+
+    /// <summary>
+    /// The email the provider vouches for. A JWT naming the issuer of a provider that vouches by signature is checked here
+    /// against its cached keys (no call; any failed check is a 400, never a fallback to UserInfo); anything else goes to
+    /// its UserInfo endpoint.
+    /// </summary>
+    private async Task<UserInfoResult> VouchAsync(LegacyProvider provider, string token, CancellationToken ct)
+    {
+        if (provider.Signature is not { } policy || !TrustedTokenReader.NamesIssuer(token, policy.Issuer))
+            return await userInfo.GetAsync(provider, token, ct);
+        var signed = await tokens.ReadAsync(provider, policy, token, ct);
+        return new UserInfoResult(signed.Email, signed.Subject, signed.Name);
     }
 }

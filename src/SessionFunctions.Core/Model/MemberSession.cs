@@ -26,6 +26,7 @@ public sealed record AuthenticationFactor
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     public EmailFactor? EmailFactor { get; init; }
+    public TrustedAuthTokenFactor? TrustedAuthTokenFactor { get; init; }
 
     public static AuthenticationFactor Imported(DateTimeOffset at, string emailId, string emailAddress) => new()
     {
@@ -39,3 +40,20 @@ public sealed record AuthenticationFactor
 }
 
 public sealed record EmailFactor(string EmailId, string EmailAddress);
+
+/// <summary>Stytch's factor detail for an attested token: <c>token_id</c> (the token's <c>jti</c>, or a digest of it).</summary>
+public sealed record TrustedAuthTokenFactor(string TokenId)
+{
+    public const string Type = "trusted_auth_token";
+
+    /// <summary>Stytch's documented factor for trusted auth tokens: <c>trusted_auth_token</c> / <c>trusted_token_exchange</c>.</summary>
+    public static AuthenticationFactor At(DateTimeOffset at, string tokenId) => new()
+    {
+        Type = Type,
+        DeliveryMethod = "trusted_token_exchange",
+        LastAuthenticatedAt = at,
+        CreatedAt = at,
+        UpdatedAt = at,
+        TrustedAuthTokenFactor = new TrustedAuthTokenFactor(tokenId),
+    };
+}

@@ -47,7 +47,16 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
             var prefix = $"Sessions__Providers__{name}__";
             if (name.Length is < 1 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 errors.Add($"Sessions__Providers__<name>: a provider name must be 1 to 64 letters, digits, - or _; got '{name}'.");
-            ValidateUrl(prefix + "UserInfoUrl", p.UserInfoUrl, errors);
+            // A provider vouches through UserInfo, by signature, or both.
+            if (!string.IsNullOrWhiteSpace(p.UserInfoUrl))
+                ValidateUrl(prefix + "UserInfoUrl", p.UserInfoUrl, errors);
+            else if (!TrustedTokens.SignaturePolicy.Declared(p))
+                errors.Add($"{prefix}UserInfoUrl is required (the legacy provider's OIDC UserInfo endpoint), unless the provider vouches by signature ({prefix}Issuer, Audience and JwksUrl, MetadataUrl or SigningKeyPath).");
+            TrustedTokens.SignaturePolicy.Validate(prefix, p, errors);
+            if (p.ProfileId is { } profile && (profile.Length is < 1 or > 128 || profile.Any(char.IsControl)))
+                errors.Add($"{prefix}ProfileId must be 1 to 128 characters (what clients send as profile_id to attest).");
+            if (p.MaxCallsPerSecond is < 1 or > 100_000)
+                errors.Add($"{prefix}MaxCallsPerSecond must be between 1 and 100000 (UserInfo calls per second from this instance).");
             if (p.EmailClaim.Length is < 1 or > 128 || p.EmailClaim.Any(char.IsControl))
                 errors.Add($"{prefix}EmailClaim must be the name of a JSON member (1 to 128 characters).");
             if (!UserInfo.LegacyProvider.TryParseEmailVerified(p.EmailVerified, out _))
@@ -55,10 +64,13 @@ internal sealed class SessionsOptionsValidator : IValidateOptions<SessionsOption
             if (p.Timeout is { } t && (t <= TimeSpan.Zero || t > TimeSpan.FromMinutes(1)))
                 errors.Add($"{prefix}Timeout must be between 00:00:00.001 and 00:01:00.");
         }
+        // profile_id picks the provider on attest: two providers answering to one would make the choice ambiguous.
+        foreach (var clash in o.Providers.GroupBy(p => p.Value.ProfileId ?? p.Key, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            errors.Add($"Sessions__Providers__<name>__ProfileId: providers {string.Join(", ", clash.Select(p => p.Key))} share the profile id '{clash.Key}'.");
     }
 
     /// <summary>An absolute https URL; plain http only on loopback (a local stand-in provider).</summary>
-    private static void ValidateUrl(string setting, string url, List<string> errors)
+    internal static void ValidateUrl(string setting, string url, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(url))
             errors.Add($"{setting} is required (the legacy provider's OIDC UserInfo endpoint).");

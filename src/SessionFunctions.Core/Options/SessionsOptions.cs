@@ -56,7 +56,7 @@ public sealed class SessionsOptions
 /// <summary>One legacy identity provider (<c>Sessions__Providers__{name}__…</c>). URLs come from configuration only.</summary>
 public sealed class LegacyProviderOptions
 {
-    /// <summary>Its OIDC UserInfo endpoint: an absolute https URL (http only on loopback).</summary>
+    /// <summary>Its OIDC UserInfo endpoint: an absolute https URL (http only on loopback). Optional when the provider vouches by signature.</summary>
     public string UserInfoUrl { get; set; } = "";
 
     /// <summary>The member of the UserInfo JSON object that holds the email address. Default <c>email</c>.</summary>
@@ -70,4 +70,31 @@ public sealed class LegacyProviderOptions
 
     /// <summary>How long migrate waits for this provider. Default <c>Sessions__UserInfoTimeout</c>.</summary>
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>The <c>iss</c> of the JWTs the provider signs (its id_tokens or JWT access tokens): with it, the provider vouches by signature.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The accepted <c>aud</c> values, comma-separated (one of them must be in the token's <c>aud</c>).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Where the provider publishes its JWKS (one of JwksUrl, MetadataUrl, SigningKeyPath).</summary>
+    public string? JwksUrl { get; set; }
+
+    /// <summary>Its OpenID Connect discovery document (<c>.well-known/openid-configuration</c>), which names the JWKS.</summary>
+    public string? MetadataUrl { get; set; }
+
+    /// <summary>A PEM public key (RSA or EC P-256) the provider signs with: for development and tests.</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>The signature algorithms accepted, comma-separated: <c>RS256</c>, <c>PS256</c>, <c>ES256</c>. Default <c>RS256</c>.</summary>
+    public string Algorithms { get; set; } = "RS256";
+
+    /// <summary>How old (by <c>iat</c>) a signed token may be. Default 1 hour.</summary>
+    public TimeSpan MaxTokenAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>What clients send as <c>profile_id</c> to attest with this provider. Default: the provider's name.</summary>
+    public string? ProfileId { get; set; }
+
+    /// <summary>The most UserInfo calls per second this instance makes to the provider (per instance). Default: no cap.</summary>
+    public int? MaxCallsPerSecond { get; set; }
 }

@@ -4,12 +4,25 @@ using Microsoft.Extensions.Options;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Options;
+using SessionFunctions.Core.TrustedTokens;
 
 namespace SessionFunctions.Core.UserInfo;
 
-/// <summary>One configured legacy provider, resolved from <see cref="LegacyProviderOptions"/>.</summary>
-public sealed record LegacyProvider(string Name, Uri UserInfoUrl, string EmailClaim, bool EmailVerifiedRequired, TimeSpan Timeout)
+/// <summary>
+/// One configured legacy provider, resolved from <see cref="LegacyProviderOptions"/>. It vouches for an email through
+/// its UserInfo endpoint (<see cref="UserInfoUrl"/>), by signature (<see cref="Signature"/>), or both.
+/// </summary>
+public sealed record LegacyProvider(string Name, Uri? UserInfoUrl, string EmailClaim, bool EmailVerifiedRequired, TimeSpan Timeout)
 {
+    /// <summary>How its signed tokens are checked; null when it vouches through UserInfo only.</summary>
+    public SignaturePolicy? Signature { get; init; }
+
+    /// <summary>What attest's <c>profile_id</c> must be for this provider (default: its name).</summary>
+    public string ProfileId { get; init; } = Name;
+
+    /// <summary>This instance's cap on UserInfo calls per second to it; null: none.</summary>
+    public int? MaxCallsPerSecond { get; init; }
+
     /// <summary><c>Required</c> or <c>Trusted</c>, ignoring case; anything else is a configuration error.</summary>
     public static bool TryParseEmailVerified(string? value, out bool required)
     {
@@ -37,7 +50,12 @@ public sealed class LegacyProviders
         foreach (var (name, p) in o.Providers)
         {
             LegacyProvider.TryParseEmailVerified(p.EmailVerified, out var required);
-            _providers[name] = new(name, new Uri(p.UserInfoUrl), p.EmailClaim, required, p.Timeout ?? o.UserInfoTimeout);
+            _providers[name] = new(name, string.IsNullOrWhiteSpace(p.UserInfoUrl) ? null : new Uri(p.UserInfoUrl), p.EmailClaim, required, p.Timeout ?? o.UserInfoTimeout)
+            {
+                Signature = SignaturePolicy.From(p),
+                ProfileId = string.IsNullOrWhiteSpace(p.ProfileId) ? name : p.ProfileId,
+                MaxCallsPerSecond = p.MaxCallsPerSecond,
+            };
         }
     }
 

@@ -18,12 +18,17 @@ public sealed record UserInfoResult(string Email, string? Subject, string? Name 
 /// handler is registered with <c>AllowAutoRedirect = false</c>): a 3xx is a 502, so the token goes to the configured
 /// address and nowhere else. The legacy token is never logged.
 /// </summary>
-public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
+public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log, ProviderBudgets? budgets = null)
 {
+    private readonly ProviderBudgets _budgets = budgets ?? new ProviderBudgets(TimeProvider.System);
+
     public const int MaxResponseBytes = 64 * 1024;
 
     public async Task<UserInfoResult> GetAsync(LegacyProvider provider, string legacyToken, CancellationToken ct)
     {
+        if (provider.UserInfoUrl is null)
+            throw new SessionException(ErrorTypes.InvalidTrustedAuthToken, "The organization's legacy provider vouches only by signature: send a JWT it signed (naming its issuer).");
+        _budgets.Acquire(provider); // over budget, or the provider said to wait: refused before any call
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(provider.Timeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, provider.UserInfoUrl);
@@ -33,6 +38,14 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if ((int)response.StatusCode == 429)
+            {
+                log.LogWarning("UserInfo endpoint of provider {Provider} answered HTTP 429: no calls until its Retry-After.", provider.Name);
+                throw new SessionException(ErrorTypes.MigrateProviderUnavailable, ProviderBudgets.ThrottledMessage)
+                {
+                    RetryAfter = _budgets.Throttled(provider, response.Headers.RetryAfter),
+                };
+            }
             if (!response.IsSuccessStatusCode) throw Failure(response.StatusCode);
             var body = await ReadLimitedAsync(response.Content, timeout.Token);
             return Parse(body, provider.EmailClaim, provider.EmailVerifiedRequired);
@@ -56,7 +69,7 @@ public sealed class UserInfoClient(HttpClient http, ILogger<UserInfoClient> log)
         return code switch
         {
             400 or 401 or 403 => new SessionException(ErrorTypes.MigrateTokenRejected, $"The external provider rejected the session token (UserInfo answered HTTP {code})."),
-            429 or 502 or 503 or 504 => new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The external provider is unavailable (UserInfo answered HTTP {code}). Please retry."),
+            502 or 503 or 504 => new SessionException(ErrorTypes.MigrateProviderUnavailable, $"The external provider is unavailable (UserInfo answered HTTP {code}). Please retry."),
             _ => new SessionException(ErrorTypes.MigrateProviderError, $"The external provider's UserInfo endpoint answered HTTP {code}."),
         };
     }

@@ -114,7 +114,10 @@ public class ServerFixture : IAsyncLifetime
     /// Every secret this server has handled: the project secret, the legacy tokens, and the session tokens and JWTs it
     /// issued. None may appear in its logs, which are captured at Trace level for the whole life of the fixture.
     /// </summary>
-    public IEnumerable<string> Secrets => _issued.Concat(UserInfo.IssuedTokens).Append(Secret).Where(s => s.Length >= 16);
+    public IEnumerable<string> Secrets => _issued.Concat(UserInfo.IssuedTokens).Concat(MoreSecrets).Append(Secret).Where(s => s.Length >= 16);
+
+    /// <summary>Secrets a fixture hands out beyond these (other providers' tokens).</summary>
+    protected virtual IEnumerable<string> MoreSecrets => [];
 
     /// <summary>
     /// Every form in which a secret could leak: the value itself, the Basic header's base64, each segment of a JWT,

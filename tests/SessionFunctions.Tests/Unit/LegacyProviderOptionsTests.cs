@@ -8,7 +8,7 @@ namespace SessionFunctions.Tests.Unit;
 /// <summary>Sessions__Providers__{name}__…: bound from configuration as operators write it, and validated at start-up.</summary>
 public sealed class LegacyProviderOptionsTests
 {
-    private static SessionsOptions Bind(params (string Key, string Value)[] settings)
+    internal static SessionsOptions Bind(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
             new Dictionary<string, string?>
@@ -21,7 +21,7 @@ public sealed class LegacyProviderOptionsTests
         return options;
     }
 
-    private static IReadOnlyList<string> Failures(SessionsOptions o)
+    internal static IReadOnlyList<string> Failures(SessionsOptions o)
     {
         var result = new SessionsOptionsValidator().Validate(Options.DefaultName, o);
         return result.Failed ? [.. result.Failures!] : [];
