@@ -46,9 +46,9 @@ public static class SessionApiRoutes
     public static class CatchAll
     {
         public const string Get = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/member|v1/b2b/rbac/organizations/[^/]+|v1/b2b/rbac/policy|v1/b2b/sessions|v1/b2b/sessions/jwks/[^/]+)/?$))}";
-        public const string Post = "{*path:regex(^(?!(?:v1/b2b/organizations|v1/b2b/organizations/[^/]+/members|v1/b2b/sessions/authenticate|v1/b2b/sessions/exchange|v1/b2b/sessions/migrate|v1/b2b/sessions/revoke)/?$))}";
+        public const string Post = "{*path:regex(^(?!(?:v1/b2b/organizations|v1/b2b/organizations/[^/]+/members|v1/b2b/sessions/attest|v1/b2b/sessions/authenticate|v1/b2b/sessions/exchange|v1/b2b/sessions/migrate|v1/b2b/sessions/revoke)/?$))}";
         public const string Put = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/members/[^/]+|v1/b2b/rbac/organizations/[^/]+)/?$))}";
-        public const string Delete = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+/members/[^/]+)/?$))}";
+        public const string Delete = "{*path:regex(^(?!(?:v1/b2b/organizations/[^/]+|v1/b2b/organizations/[^/]+/members/[^/]+)/?$))}";
         public const string Other = "{*path}";
     }
 
