@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using SessionFunctions.Api.Endpoints;
 using SessionFunctions.Core.Errors;
 using SessionFunctions.Core.Features;
+using SessionFunctions.Core.Identity;
 using SessionFunctions.Core.Json;
 using SessionFunctions.Core.Model;
 using SessionFunctions.Core.Storage;
@@ -112,7 +113,17 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
                 report.RowCreated();
             }
             catch (SessionException e) when (e.Type == ErrorTypes.DuplicateMemberEmail) { report.RowAlreadyThere(); }
-            catch (SessionException e) { report.RowBad(pending.Line, $"{e.Type.Value}: {e.Message}"); }
+            catch (SessionException e)
+            {
+                // In a sharded organization the external id is claimed before the member's rows: held by this same
+                // member (same email, same external id), the row is already there.
+                if (e.Type == ErrorTypes.DuplicateMemberExternalId && await HeldBySameMemberAsync(pending.Member, ct)) report.RowAlreadyThere();
+                else report.RowBad(pending.Line, $"{e.Type.Value}: {e.Message}");
+            }
         }
     }
+
+    private async Task<bool> HeldBySameMemberAsync(Member member, CancellationToken ct) =>
+        await members.FindByEmailAsync(await organizations.GetAsync(member.OrganizationId, ct), EmailAddress.Normalize(member.EmailAddress), ct) is { } stored
+        && stored.Member.Status != MemberStatus.Deleted && stored.Member.ExternalId == member.ExternalId;
 }

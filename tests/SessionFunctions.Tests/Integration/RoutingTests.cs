@@ -18,7 +18,7 @@ public sealed class RoutingTests(ServerFixture server) : IClassFixture<ServerFix
     [InlineData("POST", "/v1/b2b/sessions", "GET")]
     [InlineData("POST", "/v1/b2b/sessions/jwks/project-test-x", "GET")]
     [InlineData("PATCH", "/v1/b2b/organizations", "POST")]
-    [InlineData("POST", "/v1/b2b/organizations/acme", "GET, PUT")]
+    [InlineData("POST", "/v1/b2b/organizations/acme", "GET, PUT, DELETE")]
     public async Task A_known_route_with_the_wrong_verb_is_a_405_in_the_error_envelope_with_Allow(string method, string path, string allow)
     {
         using var response = await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
