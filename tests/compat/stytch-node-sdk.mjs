@@ -221,4 +221,15 @@ await check("authorization_check of another organization: 403 tenancy error from
   assert.equal(await outcome(client.sessions.authenticate({ session_token: s.session_token, authorization_check })), "session_authorization_tenancy_error");
   assert.equal(await outcome(client.sessions.authenticateJwtLocal({ session_jwt: s.session_jwt, authorization_check })), "tenancy_mismatch");
 });
+await check("organizations.create then organizations.delete: the organization is gone, its slug free again", async () => {
+  const slug = "sdk-delete-" + Date.now().toString(36);
+  const created = await client.organizations.create({ organization_name: "Deleted by the SDK", organization_slug: slug });
+  const id = created.organization.organization_id;
+  const deleted = await client.organizations.delete({ organization_id: id });
+  assert.equal(deleted.status_code, 200);
+  assert.equal(deleted.organization_id, id);
+  assert.equal(await outcome(client.organizations.get({ organization_id: id })), "organization_not_found");
+  const again = await client.organizations.create({ organization_name: "Same slug", organization_slug: slug });
+  assert.notEqual(again.organization.organization_id, id);
+});
 console.log(JSON.stringify({ ok: true, checks }));

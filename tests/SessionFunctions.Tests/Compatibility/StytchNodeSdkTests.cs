@@ -28,6 +28,6 @@ public sealed class StytchNodeSdkTests(SdkServer server) : IClassFixture<SdkServ
             }));
         environment["NODE_EXTRA_CA_CERTS"] = server.AuthorityPem;
         var result = await SdkServer.RunScriptAsync("node", Path.Combine(Repository.Root, "tests", "compat", "stytch-node-sdk.mjs"), environment);
-        Assert.Equal(23, result.GetProperty("checks").GetArrayLength());
+        Assert.Equal(24, result.GetProperty("checks").GetArrayLength());
     }
 }
