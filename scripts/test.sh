@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/azurite.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The tests need the npm packages (the Node SDK, Azurite for the outage test) even when an Azurite already runs.
+npm_install_if_needed || exit 1
 azurite_ensure --in-memory || exit 1
 trap azurite_stop EXIT
 
