@@ -175,8 +175,8 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
     {
         var table = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
         var count = 0;
-        // Every partition of the organization, one by one: {organization_id} and its member shards {organization_id}|xx.
-        foreach (var partition in new[] { organizationId }.Concat(Enumerable.Range(0, 32).Select(i => $"{organizationId}|{i:x2}")))
+        // Every partition the organization may use, one by one (the list organization delete uses too).
+        foreach (var partition in SessionFunctions.Core.Storage.Keys.OrganizationPartitions(organizationId))
         {
             var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {rowPrefix} and RowKey lt {rowPrefix[..^1] + "}"}");
             await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(filter, select: ["RowKey"])) count++;
