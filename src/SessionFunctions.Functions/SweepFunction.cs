@@ -23,10 +23,10 @@ public sealed class SweepFunction(SweepPlanner planner, SweepExpiryPartition par
     {
         try
         {
-            var partitions = await planner.PlanAsync(cancellationToken);
+            var units = await planner.PlanAsync(cancellationToken);
             log.LogInformation("Expiry sweep planned: {Units} units queued (past due: {PastDue}; next run: {Next:o}).",
-                partitions.Count, timer.IsPastDue, timer.ScheduleStatus?.Next);
-            return [.. partitions];
+                units.Count, timer.IsPastDue, timer.ScheduleStatus?.Next);
+            return [.. units];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
