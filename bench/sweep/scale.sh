@@ -11,7 +11,7 @@ OUT=${OUT:-bench/results/sweep-sharded-$(date -u +%Y%m%d)/scale-$ORGANIZATIONS-o
 mkdir -p "$(dirname "$OUT")"
 # The test runs from a copy of the built tests, so a build in this checkout meanwhile cannot disturb it (build first:
 # dotnet build tests/SessionFunctions.Tests -c Release).
-bin=$(mktemp -d)
+mkdir -p bench/sweep/bin && bin=$(mktemp -d "$PWD/bench/sweep/bin/tests.XXXX") # under the repository: the tests find its root from their folder
 cp -r tests/SessionFunctions.Tests/bin/Release/net10.0/. "$bin/"
 azurite=node_modules/.bin/azurite
 [ -x "$azurite" ] || azurite=/work/main/node_modules/.bin/azurite
