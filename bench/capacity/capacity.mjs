@@ -92,11 +92,13 @@ function model(members, organizations, mode) {
     ["legacy provider", legacy / lim.legacyProviderRequestsPerSecond],
   ].sort((x, y) => y[1] - x[1]);
   const load = Object.fromEntries(loads);
+  const notes = { "largest organization's busiest partition": sweepScan > 0 ? `of which the sweep's scan ${pct(sweepScan / lim.partitionEntitiesPerSecond)}` : "" };
   return { members, organizations, mode, r, largest, account, orgReads, feedReads, memberPartition, sweepScan, orgPartition, expiry,
-    signs, instances, cores, legacy, loads, load };
+    signs, instances, cores, legacy, loads, load, notes };
 }
 
-const said = ([name, load]) => `${name}, ${pct(load)} used: ` + (load > 1 ? `**exceeded ${times(load)}**` : `${times(1 / load)} headroom`);
+const said = (x, [name, load]) => `${name}, ${pct(load)} used` + (x.notes[name] ? ` (${x.notes[name]})` : "") + ": " +
+  (load > 1 ? `**exceeded ${times(load)}**` : `${times(1 / load)} headroom`);
 const line = (cells) => `| ${cells.join(" | ")} |`;
 const rule = (header, left) => line(header.map((_, i) => (left.includes(i) ? "---" : "--:")));
 const runs = w.members.flatMap((n) => w.organizations.flatMap((o) => w.modes.map((mode) => model(n, o, mode))));
@@ -105,7 +107,7 @@ if (summary) {
   const header = ["active members", "organizations", "largest organization (assumed)", "signing", "binds first", "next"];
   console.log(line(header));
   console.log(rule(header, [3, 4, 5]));
-  for (const x of runs) console.log(line([int(x.members), int(x.organizations), int(x.largest), x.mode, said(x.loads[0]), said(x.loads[1])]));
+  for (const x of runs) console.log(line([int(x.members), int(x.organizations), int(x.largest), x.mode, said(x, x.loads[0]), said(x, x.loads[1])]));
 } else {
   const ab = (x) => (x[1] === 0 ? `${x[0]}` : `${x[0]} + ${x[1]}k`);
   const names = { authenticate: "authenticate (token)", authenticateJwt: "authenticate (JWT)", migrate: "migrate",
@@ -157,7 +159,7 @@ if (summary) {
       x.mode === "KeyVault" ? `${int(x.signs)} (${pct(x.load["Key Vault (one vault)"])}; ${pct(x.load["Key Vault (subscription)"])})` : "0 per request",
       `${x.instances} (${pct(x.load["Functions instances (Bicep ceiling)"])}); ${int(x.instances * lim.vcpuPerInstance)} (${pct(x.load["Flex regional cores"])})`,
       `${num(x.legacy)} (${pct(x.load["legacy provider"])})`,
-      said(x.loads[0])]));
+      said(x, x.loads[0])]));
   }
 }
 
@@ -173,7 +175,7 @@ console.log(`Workload: every active member refreshes once per ${w.refreshSeconds
   `${int(w.organizationCacheSeconds)} s when it serves it (${pct(w.organizationByNameShare)} of those by slug: ${organizationRead.byName} reads) ` +
   `and the change feed every ${w.organizationChangePollSeconds} s (${w.organizationUpdatesPerMinute} organization updates a minute).`);
 const oneOrg = model(w.largestOrganizationFloor, 1, "Wrapped");
-console.log(`One organization of ${int(w.largestOrganizationFloor)} active members alone: its busiest partition at ` +
+console.log(`One organization of ${int(w.largestOrganizationFloor)} active members as the whole workload (the cutover all in it): its busiest partition at ` +
   `${pct(oneOrg.load["largest organization's busiest partition"])} of a partition's target (goal: at most ${pct(lim.partitionShareGoal)}), ` +
   `of which the sweep's scan ${pct(oneOrg.sweepScan / lim.partitionEntitiesPerSecond)}. ` +
   `A cutover through UserInfo alone is capped by the legacy provider at ${int((lim.legacyProviderRequestsPerSecond * 60) / op.migrate.userinfo)} migrates/minute.`);
