@@ -62,6 +62,13 @@ public sealed class CapacityModelTests
                 scanned.Add((await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = token })).AssertOk().Cost("entities"));
             Assert.Equal([2, 3, 4], scanned.Order());
             Assert.Equal(Coefficients("authenticate", "entities", 3), scanned.Average());
+
+            // The change feed: one poll per interval costs the instance organizationChangePoll.tables round trips.
+            var cache = server.Service<OrganizationCache>();
+            await Task.Delay(server.Service<Microsoft.Extensions.Options.IOptions<Core.Options.SessionsOptions>>().Value.OrganizationChangePoll + TimeSpan.FromMilliseconds(200));
+            var feedBefore = cache.FeedRoundTrips;
+            (await server.GetAsync("/v1/b2b/organizations/" + org)).AssertOk(); // waits for the poll that is due
+            Assert.Equal(Costs.GetProperty("organizationChangePoll").GetProperty("tables").GetInt32(), cache.FeedRoundTrips - feedBefore);
         });
 
     [Theory]
