@@ -136,13 +136,14 @@ public sealed class CapacityModelTests
             await ReadAsync("Organizations", e => e.RowKey.StartsWith("id|") ? "organization" : e.RowKey.StartsWith("name|") ? "name" : null);
             await ReadAsync("OrganizationChanges", _ => "change");
 
-            // The model's figure is at least the largest measured row of its kind, and less than 0.1 KiB above it.
+            // The model's figure is at least the largest measured row of its kind, and less than 0.15 KiB above it (a
+            // little room both ways: timestamps in a row's JSON vary in length).
             var wrong = new List<string>();
             foreach (var kind in Costs.GetProperty("entityKiB").EnumerateObject())
             {
                 Assert.True(sizes.ContainsKey(kind.Name), $"no {kind.Name} row was written");
                 var largest = sizes[kind.Name].Max() / 1024.0;
-                if (kind.Value.GetDouble() < largest || kind.Value.GetDouble() >= largest + 0.1)
+                if (kind.Value.GetDouble() < largest || kind.Value.GetDouble() >= largest + 0.15)
                     wrong.Add($"{kind.Name}: costs.json says {kind.Value.GetDouble()} KiB; real rows measure at most {largest:0.000} KiB ({sizes[kind.Name].Count} rows)");
             }
             Assert.True(wrong.Count == 0, string.Join("\n", wrong));
