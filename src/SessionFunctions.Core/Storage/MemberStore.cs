@@ -39,7 +39,7 @@ public sealed class MemberStore(SessionTables tables)
         }
         catch when (claimed is not null)
         {
-            await _pointers.ReleaseAsync(claimed);
+            await _pointers.ReleaseUnlessHeldAsync(claimed, member.ExternalId!);
             throw;
         }
     }
@@ -135,7 +135,7 @@ public sealed class MemberStore(SessionTables tables)
             throw new RowChangedException(e);
         }
         if (before != after && before is not null && !beside)
-            await _pointers.ReleaseIfTargetAsync(updated.OrganizationId, before, updated.MemberId, ct);
+            await _pointers.ReleaseIfTargetAsync(updated, before, ct);
     }
 
     /// <summary>A member by its key: one point read in the partition the key names.</summary>
@@ -146,17 +146,12 @@ public sealed class MemberStore(SessionTables tables)
     public async Task<StoredMember?> FindByEmailAsync(Organization organization, string normalizedEmail, CancellationToken ct) =>
         await ReadAsync(MemberPartition.OfEmail(organization, normalizedEmail), Keys.Email(normalizedEmail), ct);
 
-    /// <summary>Follows the external-id pointer; a pointer whose member no longer holds that external id finds nothing.</summary>
+    /// <summary>Follows the external-id pointer to the member holding it (<see cref="ExternalIdPointers.HolderAsync"/>); a pointer nobody holds finds nothing.</summary>
     public async Task<StoredMember?> FindByExternalIdAsync(string organizationId, string externalId, CancellationToken ct)
     {
         var pointer = await tables.Members.GetEntityIfExistsAsync<PointerEntity>(organizationId, Keys.MemberExternalId(externalId), cancellationToken: ct);
-        if (!pointer.HasValue) return null;
-        var member = await ReadMemberIdAsync(organizationId, pointer.Value!.Target, ct);
-        return member?.Member.ExternalId == externalId ? member : null;
+        return pointer.HasValue ? await _pointers.HolderAsync(pointer.Value!, externalId, ct) : null;
     }
-
-    internal async Task<StoredMember?> ReadMemberIdAsync(string organizationId, string memberId, CancellationToken ct) =>
-        await ReadAsync(MemberPartition.Of(organizationId, Guid.ParseExact(memberId.AsSpan(memberId.Length - 32), "N")), Keys.Member(memberId), ct);
 
     /// <summary>
     /// Marks the member deleted: both member rows in one transaction, conditional on the ETags they were read with (and
@@ -183,7 +178,7 @@ public sealed class MemberStore(SessionTables tables)
             throw new RowChangedException(e);
         }
         if (deleted.ExternalId is { } id && !beside)
-            await _pointers.ReleaseIfTargetAsync(deleted.OrganizationId, id, deleted.MemberId, ct);
+            await _pointers.ReleaseIfTargetAsync(deleted, id, ct);
     }
 
     /// <summary>
