@@ -110,6 +110,29 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task A_bad_csv_row_is_reported_at_the_line_it_starts_on_even_when_its_cells_span_lines()
+    {
+        var organization = await server.NewOrganizationAsync(Slug());
+        var members = File("members.csv",
+            "email_address,name,trusted_metadata",
+            "first@corp.example,Ada,\"{\"\"team\"\":",
+            "\"\"blue\"\"}\"",
+            "not-an-email,Bad,\"{\"\"a\"\":",
+            "1}\"",
+            "third@corp.example,Third,{not json}",
+            "fourth@corp.example,Fourth,");
+        server.RememberEmail("first@corp.example");
+
+        var run = await ImportAsync("members", members, "--organization", organization);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("created 2, already there 0, bad 2", run.Output);
+        var lines = run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(':', l.IndexOf(':') + 1)]).Order();
+        Assert.Equal(["line 4: invalid_email", "line 6: a cell is not JSON"], lines); // where each row starts
+        Assert.Equal("blue", (await MemberAsync(organization, "first@corp.example")).GetProperty("trusted_metadata").GetProperty("team").GetString());
+    }
+
+    [Fact]
     public async Task An_auth0_user_export_becomes_members_of_the_given_organization()
     {
         var organization = await server.NewOrganizationAsync(Slug());
