@@ -31,13 +31,22 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
     /// <summary>A checked row: its member, the rows that add it in its partition, and its external id to claim first (or null).</summary>
     private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction> Rows, TableTransactionAction? Claim);
 
-    public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken ct)
+    /// <summary>
+    /// Imports the rows. When storage fails under it (a write that is neither written nor refused by a rule, after the
+    /// storage client's own retries), every writer stops and that failure is thrown: whatever was written is whole, and
+    /// running the same file again finishes the work.
+    /// </summary>
+    public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken cancel)
     {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var ct = failed.Token;
         var batches = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(Parallelism * 2) { SingleWriter = true });
         var writers = Enumerable.Range(0, Parallelism).Select(_ => Task.Run(async () =>
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(ct)) await WriteAsync(batch, report, ct);
-        }, ct)).ToList();
+            try { await foreach (var batch in batches.Reader.ReadAllAsync(ct)) await WriteAsync(batch, report, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancel.IsCancellationRequested) { } // another writer failed
+            catch { failed.Cancel(); throw; } // stops the reader and the other writers (they would wait on each other for ever)
+        }, CancellationToken.None)).ToList();
 
         var buffers = new Dictionary<string, List<Pending>>(StringComparer.Ordinal);
         var buffered = 0;
@@ -67,6 +76,8 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
             }
             foreach (var rest in buffers.Values.Where(b => b.Count > 0)) await batches.Writer.WriteAsync(rest, ct);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancel.IsCancellationRequested) { } // a writer failed: thrown below
+        catch { failed.Cancel(); throw; }
         finally
         {
             batches.Writer.TryComplete();

@@ -133,6 +133,35 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task When_storage_fails_under_it_the_import_stops_with_exit_code_2_and_says_to_run_it_again()
+    {
+        // Its own tables: the members table is dropped under the import, so every write fails (404, table not found).
+        var prefix = TestStorage.NewTablePrefix();
+        var settings = new Dictionary<string, string?>(Settings) { ["Storage:TablePrefix"] = prefix };
+        var slug = Slug();
+        async Task<Run> Import(params string[] args)
+        {
+            using var output = new StringWriter();
+            using var errors = new StringWriter();
+            var code = await ImportCommands.Root(() => CliServices.Build(settings), output, errors, terminal: false).Parse(["import", .. args]).InvokeAsync();
+            return new Run(code, output.ToString(), errors.ToString());
+        }
+        Assert.Equal(0, (await Import("organizations", File("org.jsonl", $$"""{"organization_name": "Failing", "organization_slug": "{{slug}}"}"""))).ExitCode);
+        var members = File("members.jsonl", [.. Enumerable.Range(0, 3_000).Select(i => $$"""{"email_address": "fail{{i}}@corp.example"}""")]);
+        var service = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString);
+        await service.DeleteTableAsync(prefix + "Members");
+        settings["Storage:CreateTables"] = "false";
+
+        var run = await Import("members", members, "--organization", slug).WaitAsync(TimeSpan.FromMinutes(3)); // no hang when every writer fails
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("run the same command again", run.Errors);
+        Assert.DoesNotContain("corp.example", run.Errors + run.Output);
+        foreach (var table in new[] { "Organizations", "SessionExpiry", "SigningKeys", "OrganizationChanges" })
+            await service.DeleteTableAsync(prefix + table);
+    }
+
+    [Fact]
     public async Task An_auth0_user_export_becomes_members_of_the_given_organization()
     {
         var organization = await server.NewOrganizationAsync(Slug());
