@@ -24,11 +24,13 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
 
     private sealed record Run(int ExitCode, string Output, string Errors);
 
-    private async Task<Run> ImportAsync(params string[] args)
+    private Task<Run> ImportAsync(params string[] args) => ImportWithAsync(Settings, args);
+
+    private static async Task<Run> ImportWithAsync(Dictionary<string, string?> settings, params string[] args)
     {
         using var output = new StringWriter();
         using var errors = new StringWriter();
-        var code = await ImportCommands.Root(() => CliServices.Build(Settings), output, errors, terminal: false).Parse(["import", .. args]).InvokeAsync();
+        var code = await ImportCommands.Root(() => CliServices.Build(settings), output, errors, terminal: false).Parse(["import", .. args]).InvokeAsync();
         return new Run(code, output.ToString(), errors.ToString());
     }
 
@@ -139,20 +141,13 @@ public sealed class ImportTests(ServerFixture server) : IClassFixture<ServerFixt
         var prefix = TestStorage.NewTablePrefix();
         var settings = new Dictionary<string, string?>(Settings) { ["Storage:TablePrefix"] = prefix };
         var slug = Slug();
-        async Task<Run> Import(params string[] args)
-        {
-            using var output = new StringWriter();
-            using var errors = new StringWriter();
-            var code = await ImportCommands.Root(() => CliServices.Build(settings), output, errors, terminal: false).Parse(["import", .. args]).InvokeAsync();
-            return new Run(code, output.ToString(), errors.ToString());
-        }
-        Assert.Equal(0, (await Import("organizations", File("org.jsonl", $$"""{"organization_name": "Failing", "organization_slug": "{{slug}}"}"""))).ExitCode);
+        Assert.Equal(0, (await ImportWithAsync(settings, "organizations", File("org.jsonl", $$"""{"organization_name": "Failing", "organization_slug": "{{slug}}"}"""))).ExitCode);
         var members = File("members.jsonl", [.. Enumerable.Range(0, 3_000).Select(i => $$"""{"email_address": "fail{{i}}@corp.example"}""")]);
         var service = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString);
         await service.DeleteTableAsync(prefix + "Members");
         settings["Storage:CreateTables"] = "false";
 
-        var run = await Import("members", members, "--organization", slug).WaitAsync(TimeSpan.FromMinutes(3)); // no hang when every writer fails
+        var run = await ImportWithAsync(settings, "members", members, "--organization", slug).WaitAsync(TimeSpan.FromMinutes(3)); // no hang when every writer fails
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("run the same command again", run.Errors);
