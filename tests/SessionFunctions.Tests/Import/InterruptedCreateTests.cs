@@ -39,4 +39,30 @@ public sealed class InterruptedCreateTests(ServerFixture server) : IClassFixture
         var again = await server.PostAsync($"/v1/b2b/organizations/{organization}/members", new { email_address = "other@corp.example", external_id = ExternalId });
         again.AssertError(400, "duplicate_member_external_id");
     }
+
+    [Fact]
+    public async Task A_member_holds_its_external_id_when_its_pointer_names_a_create_of_its_email_that_lost_and_deleting_it_frees_the_id()
+    {
+        // Two creates of one email and external id: A claimed, B took the claim over (same email), A won the email row,
+        // B failed and left the pointer (A holds it). The pointer names B, whose rows never came.
+        var organization = await server.NewOrganizationAsync();
+        const string Email = "winner@corp.example", ExternalId = "legacy|winner";
+        var winner = await server.NewMemberAsync(organization, Email, externalId: ExternalId);
+        server.RememberEmail("other@corp.example");
+        var table = new TableServiceClient(TestStorage.ConnectionString).GetTableClient(server.TablePrefix + "Members");
+        var pointer = (await table.GetEntityAsync<TableEntity>(organization, Keys.MemberExternalId(ExternalId))).Value;
+        Assert.Equal((winner, Keys.Email(Email)), (pointer.GetString("Target"), pointer.GetString("Email")));
+        var shard = MemberPartition.ShardOfEmail(Email, MemberPartition.DefaultShards);
+        pointer["Target"] = winner[..^32] + MemberPartition.NewShardedKey((byte)shard).ToString("N");
+        await table.UpdateEntityAsync(pointer, pointer.ETag, TableUpdateMode.Replace);
+
+        var found = (await server.GetAsync($"/v1/b2b/organizations/{organization}/member?member_id={Uri.EscapeDataString(ExternalId)}")).AssertOk();
+        var other = await server.PostAsync($"/v1/b2b/organizations/{organization}/members", new { email_address = "other@corp.example", external_id = ExternalId });
+        (await server.DeleteAsync($"/v1/b2b/organizations/{organization}/members/{winner}")).AssertOk();
+        var afterDelete = await server.PostAsync($"/v1/b2b/organizations/{organization}/members", new { email_address = "other@corp.example", external_id = ExternalId });
+
+        Assert.Equal(winner, found.Json.GetProperty("member").GetProperty("member_id").GetString());
+        other.AssertError(400, "duplicate_member_external_id");
+        afterDelete.AssertOk(); // the delete released the pointer it held through its email, though it named another id
+    }
 }
