@@ -1,62 +1,181 @@
-// The capacity model of bench/README.md ("Capacity"): for N active members refreshing their JWT every
-// workload.refreshSeconds (one authenticate each) plus a cutover of workload.migrationsPerMinute migrates, the load on
-// every limit of the design, per signing mode, and which limit binds first. Every number comes from costs.json.
-//   node bench/capacity/capacity.mjs [costs.json]      prints the Markdown that bench/README.md carries verbatim
+// The capacity model (bench/README.md section 6, README.md "Capacity"): N active members in O organizations, each member
+// refreshing its JWT every workload.refreshSeconds (one authenticate), with the other traffic the workload names, and
+// the load this puts on every limit of the design, per signing mode: which limit binds first and the headroom under it.
+// Every number comes from costs.json; tests/SessionFunctions.Tests/Capacity/CapacityModelTests.cs checks its counted
+// costs against the API and that both READMEs carry this script's output verbatim.
+//   node bench/capacity/capacity.mjs [--summary] [costs.json]
 import { readFileSync } from "node:fs";
 
-const file = process.argv[2] ?? new URL("./costs.json", import.meta.url);
-const { operations: op, limits: lim, workload: w } = JSON.parse(readFileSync(file, "utf8"));
-const auth = op.authenticate, mig = op.migrate, sweep = op.sweepPerExpiredSession;
+const args = process.argv.slice(2);
+const summary = args.includes("--summary");
+const file = args.find((a) => !a.startsWith("--")) ?? new URL("./costs.json", import.meta.url);
+const costs = JSON.parse(readFileSync(file, "utf8"));
+const { operations: op, organizationRead, organizationChangePoll, entityKiB: kib, limitSources, limits: lim, workload: w } = costs;
+
+const k = w.sessionsPerMember;
+/** [a, b] → a + b·k (k: sessions a member holds); a plain number as is. */
+const lin = (ab) => (Array.isArray(ab) ? ab[0] + ab[1] * k : ab ?? 0);
+/** KiB-weighted entities of a set of rows (by kind): a 2 KiB entity counts as two 1 KiB ones. */
+const kiB = (rows) => Object.entries(rows ?? {}).reduce((sum, [kind, count]) => sum + lin(count) * kib[kind], 0);
+const sum = (rates, f) => Object.entries(rates).reduce((s, [name, rate]) => s + rate * f(op[name]), 0);
 
 const int = (x) => Math.round(x).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-const pct = (x) => (x >= 10 ? int(x * 100) : (x * 100).toFixed(x >= 0.1 ? 0 : 1)) + "%";
-const num = (x) => (x >= 100 ? int(x) : x.toFixed(1));
+const pct = (x) => (x >= 0.1 ? int(x * 100) : (x * 100).toFixed(x >= 0.001 ? 1 : 2)) + "%";
+const num = (x) => (x >= 100 ? int(x) : x >= 10 ? x.toFixed(0) : x.toFixed(1));
+const times = (x) => (x >= 10 ? int(x) : x.toFixed(1)) + "x";
 
-function model(members, perMinute, mode) {
-  const a = members / w.refreshSeconds;      // authenticates per second
-  const m = perMinute / 60;                  // migrates per second
-  const s = m;                               // sessions expiring per second, once the cutover's sessions come due
-  const account = a * auth.tables + m * mig.tables + s * sweep.tables;
-  const org = w.largestOrganizationShare * (a * auth.orgEntities + m * mig.orgEntities + s * sweep.orgEntities);
-  const expiryAll = m * mig.expiryEntities + s * sweep.expiryEntities; // all land in the current minute's partitions
-  const expiry = expiryAll / lim.expiryShards;
-  const vaultPerSecond = lim.vaultSignsPer10Seconds / 10;
-  const vault = mode === "KeyVault" ? a * auth.signatures + m * mig.signatures : 0; // Wrapped: one unwrap per instance and key
-  const cores = (a * auth.cpuMs[mode] + m * mig.cpuMs[mode]) / 1000;
-  const loads = {
-    "storage account": account / lim.accountRequestsPerSecond,
-    "largest organization's partition": org / lim.partitionEntitiesPerSecond,
-    "expiry partition": expiry / lim.partitionEntitiesPerSecond,
-    "Key Vault": vault / vaultPerSecond,
-    "instances": cores / (lim.flexMaxInstances * lim.vcpuPerInstance),
+/** Requests per second of each operation. */
+function rates(members) {
+  const a = members / w.refreshSeconds;
+  const m = w.migrationsPerMinute / 60;
+  const viaUserInfo = m * (1 - w.signedTokenShare - w.firstSightShare);
+  return {
+    authenticate: a / 2, authenticateJwt: a / 2,
+    migrate: viaUserInfo * (1 - w.idempotencyKeyShare),
+    migrateIdempotencyKey: viaUserInfo * w.idempotencyKeyShare,
+    migrateIdempotencyReplay: viaUserInfo * w.idempotencyKeyShare * w.idempotencyReplayShare,
+    migrateSignedToken: (m * w.signedTokenShare) / 2, attest: (m * w.signedTokenShare) / 2,
+    firstSight: m * w.firstSightShare,
+    exchange: a * w.exchangesPerAuthenticate,
+    list: a * w.listsPerAuthenticate,
+    revokeAll: a * w.revokeAllsPerAuthenticate,
   };
-  const ranked = Object.entries(loads).sort((x, y) => y[1] - x[1]);
-  const exceeded = ranked.filter(([, load]) => load > 1);
-  const binds = exceeded.length > 0
-    ? "**exceeded**: " + exceeded.map(([name, load]) => `${name} (${pct(load)})`).join(", ")
-    : `${ranked[0][0]} (${pct(ranked[0][1])})`;
-  return [
-    int(members), int(perMinute), mode, int(a), int(m),
-    `${int(account)} (${pct(loads["storage account"])})`,
-    `${int(org)} (${pct(loads["largest organization's partition"])})`,
-    `${num(expiry)} (${pct(loads["expiry partition"])}); unsharded ${int(expiryAll)}`,
-    mode === "KeyVault" ? `${int(vault)} (${pct(loads["Key Vault"])}, ${Math.ceil(vault / vaultPerSecond)} vault${Math.ceil(vault / vaultPerSecond) > 1 ? "s" : ""})` : "≈ 0",
-    cores.toFixed(1),
-    binds,
-  ];
 }
 
-const header = ["N active", "migrates/min", "mode", "authenticate/s", "migrate/s", `table requests/s (account: ${int(lim.accountRequestsPerSecond)})`,
-  `entities/s, largest org (${pct(w.largestOrganizationShare)} of N; partition: ${int(lim.partitionEntitiesPerSecond)})`,
-  `entities/s, busiest expiry partition (${lim.expiryShards} shards)`, `Key Vault ops/s (vault: ${int(lim.vaultSignsPer10Seconds / 10)})`,
-  "CPU cores", "binds first (load)"];
-const rows = w.members.flatMap((n) => w.migrationsPerMinute.flatMap((perMinute) => w.modes.map((mode) => model(n, perMinute, mode))));
+function model(members, organizations, mode) {
+  const r = rates(members);
+  // Sessions (and Idempotency-Key records) expire as fast as they are made: the sweep's steady state.
+  const expiring = sum(r, (o) => (o.expiryRows > 0 && o !== op.migrateIdempotencyReplay ? o.expiryRows : 0));
+  const cores = sum(r, (o) => o.cpuMs) / 1000;
+  const instances = Math.max(1, Math.ceil(cores / (lim.vcpuPerInstance * w.targetCpuUse)));
+
+  // Organizations: each instance reads an organization when it first needs it in a cache period (requests spread
+  // evenly over organizations and instances: a Poisson count), plus the change feed every poll interval.
+  const lookups = sum(r, (o) => o.organizationLookups);
+  const perInstanceAndOrg = (lookups / organizations / instances) * w.organizationCacheSeconds;
+  const misses = (instances * organizations * (1 - Math.exp(-perInstanceAndOrg))) / w.organizationCacheSeconds;
+  const orgReads = misses * (w.organizationByNameShare * organizationRead.byName + (1 - w.organizationByNameShare) * organizationRead.byId);
+  const feedReads = (instances / w.organizationChangePollSeconds) * organizationChangePoll.tables;
+  const orgPartition = Math.max((misses * kib.organization) / lim.organizationPartitions,
+    (feedReads * w.organizationUpdatesPerMinute * kib.change)); // the feed: the current minute's rows, read by every poll
+
+  const account = sum(r, (o) => o.tables) + expiring * op.sweepPerExpiredSession.tables + orgReads + feedReads;
+
+  // The largest organization: its members spread over the member shards by a hash of their email.
+  const largest = Math.min(members, Math.max(w.largestOrganizationSkew * (members / organizations), w.largestOrganizationFloor));
+  const share = largest / members / lim.memberShards; // of all member traffic, in one shard partition
+  const shardTraffic = share * (sum(r, (o) => kiB(o.rows)) + expiring * kiB(op.sweepPerExpiredSession.rows));
+  // The sweep asks a member partition with two or more rows due in one expiry partition for every expired row too,
+  // which the service answers by reading the whole partition (members, email rows, sessions).
+  const duePerExpiryPartition = (share * expiring * 60) / lim.expiryShards; // per minute
+  const scansPerMinute = w.sweepScansWholeMemberPartition
+    ? lim.expiryShards * (1 - Math.exp(-duePerExpiryPartition) * (1 + duePerExpiryPartition)) : 0;
+  const sweepScan = (scansPerMinute / 60) * (largest / lim.memberShards) * (kib.member + kib.email + k * kib.session);
+  const ownPartition = (largest / members) * sum(r, (o) => kiB(o.ownRows)); // Idempotency-Key records
+  const memberPartition = Math.max(shardTraffic + sweepScan, ownPartition);
+
+  // The expiry index: this minute's shards take the new rows, a past minute's the sweep's reads and deletes.
+  const expiry = (sum(r, (o) => o.expiryRows) + expiring * op.sweepPerExpiredSession.expiryRows) * kib.expiry / lim.expiryShards;
+
+  const signs = mode === "KeyVault" ? sum(r, (o) => o.signatures) : 0; // Wrapped: one unwrap per instance and key
+  const vault = lim.vaultSignsPer10Seconds / 10;
+  const legacy = sum(r, (o) => o.userinfo);
+  const loads = [
+    ["Table account", account / lim.accountRequestsPerSecond],
+    ["largest organization's busiest partition", memberPartition / lim.partitionEntitiesPerSecond],
+    ["organizations' busiest partition", orgPartition / lim.partitionEntitiesPerSecond],
+    ["expiry index's busiest partition", expiry / lim.partitionEntitiesPerSecond],
+    ["Key Vault (one vault)", signs / vault],
+    ["Key Vault (subscription)", signs / (vault * lim.subscriptionVaultFactor)],
+    ["Functions instances (Bicep ceiling)", instances / lim.bicepMaxInstances],
+    ["Flex regional cores", (instances * lim.vcpuPerInstance) / lim.flexRegionalCores],
+    ["legacy provider", legacy / lim.legacyProviderRequestsPerSecond],
+  ].sort((x, y) => y[1] - x[1]);
+  const load = Object.fromEntries(loads);
+  const notes = { "largest organization's busiest partition": sweepScan > 0 ? `of which the sweep's scan ${pct(sweepScan / lim.partitionEntitiesPerSecond)}` : "" };
+  return { members, organizations, mode, r, largest, account, orgReads, feedReads, memberPartition, sweepScan, orgPartition, expiry,
+    signs, instances, cores, legacy, loads, load, notes };
+}
+
+const said = (x, [name, load]) => `${name}, ${pct(load)} used` + (x.notes[name] ? ` (${x.notes[name]})` : "") + ": " +
+  (load > 1 ? `**exceeded ${times(load)}**` : `${times(1 / load)} headroom`);
 const line = (cells) => `| ${cells.join(" | ")} |`;
-console.log(line(header));
-console.log(line(header.map((_, i) => (i === 2 || i === header.length - 1 ? "---" : "--:"))));
-for (const row of rows) console.log(line(row));
-const perOrg = lim.partitionEntitiesPerSecond / (auth.orgEntities / w.refreshSeconds);
+const rule = (header, left) => line(header.map((_, i) => (left.includes(i) ? "---" : "--:")));
+const runs = w.members.flatMap((n) => w.organizations.flatMap((o) => w.modes.map((mode) => model(n, o, mode))));
+
+if (summary) {
+  const header = ["active members", "organizations", "largest organization (assumed)", "signing", "binds first", "next"];
+  console.log(line(header));
+  console.log(rule(header, [3, 4, 5]));
+  for (const x of runs) console.log(line([int(x.members), int(x.organizations), int(x.largest), x.mode, said(x, x.loads[0]), said(x, x.loads[1])]));
+} else {
+  const ab = (x) => (x[1] === 0 ? `${x[0]}` : `${x[0]} + ${x[1]}k`);
+  const names = { authenticate: "authenticate (token)", authenticateJwt: "authenticate (JWT)", migrate: "migrate",
+    migrateIdempotencyKey: "migrate with an Idempotency-Key, first call", migrateIdempotencyReplay: "… its replay",
+    migrateSignedToken: "migrate with a signed legacy token", attest: "attest", exchange: "exchange", firstSight: "migrate, first sight (JIT member)",
+    list: "list a member's sessions", revokeAll: "revoke all of a member's sessions", sweepPerExpiredSession: "sweep, per expired session" };
+  const opHeader = ["operation", "table requests (organization cached)", "+ organization reads, cold (by id)", "entities its range reads return (k: the member's sessions)",
+    `KiB-entities in the member's partition (k = ${k})`, "expiry index rows", "UserInfo calls", "signatures (KeyVault: vault signs)", "CPU ms (host + worker)"];
+  console.log(line(opHeader));
+  console.log(rule(opHeader, [0]));
+  for (const [name, o] of Object.entries(op)) {
+    const counted = o.entities !== undefined;
+    console.log(line([names[name] ?? name, o.tables, counted ? o.organizationLookups * organizationRead.byId : "0", counted ? ab(o.entities) : "",
+      kiB(o.rows).toFixed(2) + (o.ownRows ? ` (+ ${kiB(o.ownRows).toFixed(2)} in the organization's own partition)` : ""),
+      o.expiryRows, o.userinfo ?? "", o.signatures ?? "", o.cpuMs ?? ""]));
+  }
+  console.log("");
+  console.log(`Entity sizes (KiB, the largest real row of each kind): ${Object.entries(kib).map(([kind, size]) => `${kind} ${size}`).join(", ")}. ` +
+    `An organization named by slug costs ${organizationRead.byName} reads on a miss (its name index row, then the organization), by id ${organizationRead.byId}; ` +
+    `the change feed ${organizationChangePoll.tables} range read per poll.`);
+  console.log("");
+  const limitNames = { partitionEntitiesPerSecond: "Table Storage, one partition (entities/s)", accountRequestsPerSecond: "Table Storage, one account (requests/s)",
+    vaultSignsPer10Seconds: "Key Vault, one vault (signs per 10 s)", subscriptionVaultFactor: "Key Vault, one subscription (x one vault)",
+    memberShards: "member partitions per organization", expiryShards: "expiry index partitions per minute", organizationPartitions: "organization (and name index) partitions",
+    bicepMaxInstances: "Functions instances (Bicep ceiling)", vcpuPerInstance: `cores per ${lim.instanceMemoryMB} MB instance`,
+    flexRegionalCores: "Flex Consumption cores per region and subscription", legacyProviderRequestsPerSecond: "legacy provider, Auth0 (requests/s per tenant)" };
+  const limHeader = ["limit", "figure", "source"];
+  console.log(line(limHeader));
+  console.log(rule(limHeader, [0, 2]));
+  for (const [name, source] of Object.entries(limitSources)) console.log(line([limitNames[name] ?? name, int(lim[name]) === "0" ? lim[name] : lim[name].toLocaleString("en-US"), source]));
+  console.log("");
+  const header = ["N active", "organizations", "mode", "largest org", "authenticate/s",
+    `table requests/s (account ${int(lim.accountRequestsPerSecond)}); of which organizations`,
+    `KiB-entities/s, largest org's busiest partition (${lim.memberShards} shards; target ${int(lim.partitionEntitiesPerSecond)}); of which the sweep's scan`,
+    `organizations' busiest partition (${lim.organizationPartitions} + feed)`,
+    `expiry index's busiest partition (${lim.expiryShards} shards)`,
+    `Key Vault signs/s (vault ${int(lim.vaultSignsPer10Seconds / 10)}; subscription ${int((lim.vaultSignsPer10Seconds / 10) * lim.subscriptionVaultFactor)})`,
+    `instances at ${pct(w.targetCpuUse)} CPU (Bicep ${lim.bicepMaxInstances}); their cores (Flex quota ${lim.flexRegionalCores})`,
+    `legacy provider calls/s (${lim.legacyProviderRequestsPerSecond})`,
+    "binds first"];
+  console.log(line(header));
+  console.log(rule(header, [2, 12]));
+  for (const x of runs) {
+    console.log(line([int(x.members), int(x.organizations), x.mode, int(x.largest), int(x.r.authenticate + x.r.authenticateJwt),
+      `${int(x.account)} (${pct(x.load["Table account"])}); ${int(x.orgReads + x.feedReads)}`,
+      `${int(x.memberPartition)} (${pct(x.load["largest organization's busiest partition"])}); ${int(x.sweepScan)}`,
+      `${num(x.orgPartition)} (${pct(x.load["organizations' busiest partition"])})`,
+      `${num(x.expiry)} (${pct(x.load["expiry index's busiest partition"])})`,
+      x.mode === "KeyVault" ? `${int(x.signs)} (${pct(x.load["Key Vault (one vault)"])}; ${pct(x.load["Key Vault (subscription)"])})` : "0 per request",
+      `${x.instances} (${pct(x.load["Functions instances (Bicep ceiling)"])}); ${int(x.instances * lim.vcpuPerInstance)} (${pct(x.load["Flex regional cores"])})`,
+      `${num(x.legacy)} (${pct(x.load["legacy provider"])})`,
+      said(x, x.loads[0])]));
+  }
+}
+
+const m = w.migrationsPerMinute;
 console.log("");
-console.log(`Workload: every active member refreshes once per ${w.refreshSeconds} s (one authenticate), plus a cutover of ${w.migrationsPerMinute.map(int).join(" or ")} migrates/minute; ` +
-  `sessions expire as fast as they were migrated (the sweep). One organization's partition holds at most ${int(perOrg)} members refreshing ` +
-  `every ${w.refreshSeconds} s (${auth.orgEntities} entities each) before it reaches ${int(lim.partitionEntitiesPerSecond)} entities/s.`);
+console.log(`Workload: every active member refreshes once per ${w.refreshSeconds} s (one authenticate, half by token, half by JWT) and holds ${k} sessions; ` +
+  `${pct(w.exchangesPerAuthenticate)} as many exchanges, ${pct(w.listsPerAuthenticate)} as many lists and ${pct(w.revokeAllsPerAuthenticate)} as many revoke-alls; ` +
+  `a cutover of ${int(m)} logins/minute (${pct(w.signedTokenShare)} with signed tokens, half attest and half migrate; ${pct(w.firstSightShare)} first sights; ` +
+  `of the other migrates ${pct(w.idempotencyKeyShare)} with an Idempotency-Key, ${pct(w.idempotencyReplayShare)} of those replayed); ` +
+  `sessions expire as fast as they are made (swept at ${op.sweepPerExpiredSession.tables} table requests each). ` +
+  `The largest organization holds ${w.largestOrganizationSkew}x the average (N / organizations), at least ${int(w.largestOrganizationFloor)} members. ` +
+  `Instances run at ${pct(w.targetCpuUse)} of ${lim.vcpuPerInstance} core each (${lim.instanceMemoryMB} MB); each reads an organization once per ` +
+  `${int(w.organizationCacheSeconds)} s when it serves it (${pct(w.organizationByNameShare)} of those by slug: ${organizationRead.byName} reads) ` +
+  `and the change feed every ${w.organizationChangePollSeconds} s (${w.organizationUpdatesPerMinute} organization updates a minute).`);
+const oneOrg = model(w.largestOrganizationFloor, 1, "Wrapped");
+console.log(`One organization of ${int(w.largestOrganizationFloor)} active members as the whole workload (the cutover all in it): its busiest partition at ` +
+  `${pct(oneOrg.load["largest organization's busiest partition"])} of a partition's target (goal: at most ${pct(lim.partitionShareGoal)}), ` +
+  `of which the sweep's scan ${pct(oneOrg.sweepScan / lim.partitionEntitiesPerSecond)}. ` +
+  `A cutover through UserInfo alone is capped by the legacy provider at ${int((lim.legacyProviderRequestsPerSecond * 60) / op.migrate.userinfo)} migrates/minute.`);

@@ -187,6 +187,7 @@ public sealed class SessionStore(SessionTables tables)
         var sessions = new List<SessionEntity>();
         await foreach (var s in tables.Members.QueryAsync<SessionEntity>(filter, cancellationToken: ct))
             sessions.Add(s);
+        Diagnostics.RequestCosts.AddEntitiesScanned(sessions.Count); // revoke-all and deletes scan a member's sessions
         return sessions;
     }
 
