@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the Functions app end to end on a real Azure Functions host: builds the app, starts full Azurite (blob, queue,
-# table) unless one already answers on 10000-10002, a stand-in UserInfo provider and the host from $SF_HOST_DIR (with
-# function logging on), then runs the black-box tests in tests/SessionFunctions.Tests/Host against it over HTTP: every
-# route runs its own function, unknown paths and other verbs a catch-all, every timer and queue function runs, bad
-# input (an over-size body among it) gets Stytch's envelope. Stops exactly what it started. Extra arguments go to
-# `dotnet test`. Prints "host tests: N passed, N failed, N skipped"; exits non-zero on any failure.
+# table) unless one already answers on 10000-10002, a stand-in UserInfo provider, an OTLP receiver and the host from
+# $SF_HOST_DIR (function logging on, host and worker exporting telemetry to that receiver), then runs the black-box tests
+# in tests/SessionFunctions.Tests/Host against it over HTTP: every route runs its own function, unknown paths and other
+# verbs a catch-all, telemetry names each route's function and template, the timer and the queue function sweep
+# expired sessions and keep live ones, bad input (an over-size body among it) gets Stytch's envelope. Stops exactly
+# what it started. Extra arguments go to `dotnet test`. Prints "host tests: N passed, N failed, N skipped"; exits
+# non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -58,6 +60,12 @@ fi
 KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
 
+# An OTLP/HTTP receiver that keeps what the host and its worker export, for the telemetry test.
+OTLP_PORT=$(free_port)
+node bench/worker/otlp-sink.mjs "$OTLP_PORT" "$WORK/otlp.bin" >"$WORK/otlp.log" 2>&1 &
+PIDS+=($!)
+wait_port "$OTLP_PORT" || { echo "the OTLP receiver did not start"; exit 1; }
+
 USERINFO_PORT=$(free_port)
 node scripts/dev-userinfo.mjs "$USERINFO_PORT" >"$WORK/userinfo.log" 2>&1 &
 PIDS+=($!)
@@ -76,7 +84,8 @@ echo "Starting the Functions host from $SF_HOST_DIR on 127.0.0.1:$PORT..."
   AzureFunctionsJobHost__logging__logLevel__Function=Information \
   Sessions__ProjectId="$PROJECT" Sessions__ProjectSecret="$SECRET" Sessions__UserInfoUrl="http://127.0.0.1:$USERINFO_PORT/userinfo" \
   Storage__ConnectionString="$STORAGE" Storage__TablePrefix="$PREFIX" Signing__LocalKeyPath="$WORK/signing-key.pem" \
-  Sweep__Schedule="*/5 * * * * *" APPLICATIONINSIGHTS_CONNECTION_STRING= OTEL_EXPORTER_OTLP_ENDPOINT= \
+  Sweep__Schedule="*/5 * * * * *" APPLICATIONINSIGHTS_CONNECTION_STRING= \
+  OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf AzureFunctionsJobHost__telemetryMode=OpenTelemetry \
   dotnet Microsoft.Azure.WebJobs.Script.WebHost.dll) >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
 PIDS+=($HOST_PID)
@@ -92,7 +101,8 @@ echo "Host ready."
 
 results="$WORK/results"
 SF_HOST_URL="http://127.0.0.1:$PORT" SF_HOST_LOG="$WORK/host.log" SF_HOST_APP="$WORK/app" SF_HOST_PROJECT_ID="$PROJECT" \
-SF_HOST_SECRET="$SECRET" SF_HOST_USERINFO="http://127.0.0.1:$USERINFO_PORT" \
+SF_HOST_SECRET="$SECRET" SF_HOST_USERINFO="http://127.0.0.1:$USERINFO_PORT" SF_HOST_STORAGE="$STORAGE" SF_HOST_TABLE_PREFIX="$PREFIX" \
+SF_HOST_OTLP_FILE="$WORK/otlp.bin" \
   dotnet test tests/SessionFunctions.Tests -c Release --filter "FullyQualifiedName~SessionFunctions.Tests.Host." \
   --logger "trx;LogFileName=host.trx" --results-directory "$results" "$@" 2>&1 | grep -vE '^\s*$'
 test_exit=${PIPESTATUS[0]}

@@ -9,7 +9,11 @@
 #      endpoint on the Server and then on the host, so both see the same machine load.
 #   SF_HOST_DIR=$HOME/.cache/sf-host/host bash bench/host/run.sh    # results in bench/results/host-<time>/
 # Knobs: ROUNDS (3), DURATION (s per measured run, 8), WARMUP (s, 2), CONNECTIONS (16), STARTS (3), MEMBERS (1000),
-# SESSIONS (1000), BENCH_AZURITE (own|shared: the host needs blob and queue too, so "own" starts a full Azurite).
+# SESSIONS (1000), BENCH_AZURITE (own|shared: the host needs blob and queue too, so "own" starts a full Azurite),
+# ENDPOINTS ("migrate authenticate-token authenticate-jwt jwks"), JIT_STARTS (1: also start the app as a plain build).
+# Before/after: BEFORE_APP=<folder of the app published from another commit> adds the target "host-before" (a second
+# host running that app) to every round and start-up series, alternating with "host", so both are measured in one run:
+#   git archive <commit> | tar -x -C /tmp/before && dotnet publish /tmp/before/src/SessionFunctions.Functions -c Release -o /tmp/before-app
 # The host logs nothing to its console here (SF_HOST_CONSOLE_LOG=0), as in Azure. Stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +21,8 @@ source bench/lib.sh
 : "${SF_HOST_DIR:?SF_HOST_DIR must name a Functions host folder (see scripts/test-host.sh)}"
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} CONNECTIONS=${CONNECTIONS:-16} STARTS=${STARTS:-3}
 MEMBERS=${MEMBERS:-1000} SESSIONS=${SESSIONS:-1000}
+ENDPOINTS=${ENDPOINTS:-migrate authenticate-token authenticate-jwt jwks} JIT_STARTS=${JIT_STARTS:-1} BEFORE_APP=${BEFORE_APP:-}
+[ -z "$BEFORE_APP" ] || [ -f "$BEFORE_APP/functions.metadata" ] || { echo "BEFORE_APP=$BEFORE_APP holds no Functions app" >&2; exit 2; }
 RESULTS=${RESULTS:-bench/results/host-$(date -u +%Y%m%d-%H%M%S)}
 OUT=bench/.out/host
 mkdir -p "$RESULTS"
@@ -99,8 +105,10 @@ for i in $(seq "$STARTS"); do
   PORT=$(free_port); t0=$(now_ms); start_server "$PORT"
   t1=$(first_answer "http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$PROJECT" $SERVER_PID)
   echo "{\"target\":\"server\",\"run\":$i,\"first_answer_ms\":$((t1 - t0))}" | tee -a "$STARTUP"; stop $SERVER_PID
-  for app in r2r jit; do
-    PORT=$(free_port); t0=$(now_ms); start_host "$PORT" "$PWD/$OUT/app-$app"
+  apps=("r2r=$PWD/$OUT/app-r2r"); [ -n "$BEFORE_APP" ] && apps+=("before=$BEFORE_APP"); [ "$JIT_STARTS" = 1 ] && apps+=("jit=$PWD/$OUT/app-jit")
+  for entry in "${apps[@]}"; do
+    app=${entry%%=*}
+    PORT=$(free_port); t0=$(now_ms); start_host "$PORT" "${entry#*=}"
     t1=$(first_answer "http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$PROJECT" $HOST_PID)
     w=$(worker_of $HOST_PID); ws=$(started_ms "$w")
     echo "{\"target\":\"host\",\"app\":\"$app\",\"run\":$i,\"first_answer_ms\":$((t1 - t0)),\"worker_launch_to_first_answer_ms\":$((t1 - ws))}" | tee -a "$STARTUP"
@@ -110,10 +118,16 @@ done
 
 echo "2. CPU per request..."
 S_PORT=$(free_port); start_server "$S_PORT"; bench_track $SERVER_PID
-H_PORT=$(free_port); start_host "$H_PORT" "$PWD/$OUT/app-r2r"; bench_track $HOST_PID
+H_PORT=$(free_port); start_host "$H_PORT" "$PWD/$OUT/app-r2r"; bench_track $HOST_PID; H_PID=$HOST_PID
 wait_http "http://127.0.0.1:$S_PORT/v1/b2b/sessions/jwks/$PROJECT" 90 $SERVER_PID
-wait_http "http://127.0.0.1:$H_PORT/v1/b2b/sessions/jwks/$PROJECT" 120 $HOST_PID
-WORKER_PID=$(worker_of $HOST_PID)
+wait_http "http://127.0.0.1:$H_PORT/v1/b2b/sessions/jwks/$PROJECT" 120 $H_PID
+WORKER_PID=$(worker_of $H_PID)
+if [ -n "$BEFORE_APP" ]; then
+  B_PORT=$(free_port); start_host "$B_PORT" "$BEFORE_APP"; bench_track $HOST_PID; B_PID=$HOST_PID
+  wait_http "http://127.0.0.1:$B_PORT/v1/b2b/sessions/jwks/$PROJECT" 120 $B_PID
+  B_WORKER_PID=$(worker_of $B_PID)
+fi
+echo "loadavg before the load runs: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
 node bench/load/seed.mjs "http://127.0.0.1:$S_PORT" "$PROJECT" "$SECRET" "http://127.0.0.1:$UI_PORT" "http://127.0.0.1:$STUB_PORT" \
   "$MEMBERS" "$SESSIONS" 1 "$BENCH_TMP" | tee -a "$RESULTS/machine.txt"
 
@@ -130,7 +144,7 @@ run() { # endpoint target url method path bodies pids...
     "$(grep '^RESULT ' "$BENCH_TMP/wrk.txt" | cut -d' ' -f2-)" "$name" "$target" "$round" "${cpu[@]}" | tee -a "$LOAD"
 }
 for round in $(seq "$ROUNDS"); do
-  for e in migrate authenticate-token authenticate-jwt jwks; do
+  for e in $ENDPOINTS; do
     case $e in
       migrate) m=POST p=/v1/b2b/sessions/migrate b="$BENCH_TMP/migrate.bodies" ;;
       authenticate-token) m=POST p=/v1/b2b/sessions/authenticate b="$BENCH_TMP/authn-token.bodies" ;;
@@ -138,7 +152,10 @@ for round in $(seq "$ROUNDS"); do
       jwks) m=GET p="/v1/b2b/sessions/jwks/$PROJECT" b=- ;;
     esac
     run $e server "http://127.0.0.1:$S_PORT" $m "$p" "$b" $SERVER_PID
-    run $e host "http://127.0.0.1:$H_PORT" $m "$p" "$b" $HOST_PID $WORKER_PID
+    # Alternate which host goes first from round to round, so neither always follows the Server.
+    if [ -n "$BEFORE_APP" ] && [ $((round % 2)) = 0 ]; then run $e host-before "http://127.0.0.1:$B_PORT" $m "$p" "$b" $B_PID $B_WORKER_PID; fi
+    run $e host "http://127.0.0.1:$H_PORT" $m "$p" "$b" $H_PID $WORKER_PID
+    if [ -n "$BEFORE_APP" ] && [ $((round % 2)) = 1 ]; then run $e host-before "http://127.0.0.1:$B_PORT" $m "$p" "$b" $B_PID $B_WORKER_PID; fi
   done
 done
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"

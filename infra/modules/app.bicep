@@ -128,7 +128,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       AzureWebJobsStorage__queueServiceUri: storageEndpoints.queue
       AzureWebJobsStorage__tableServiceUri: storageEndpoints.table
 
-      // Telemetry (host.json telemetryMode OpenTelemetry; the worker exports when this is set), Entra-authenticated.
+      // Telemetry, Entra-authenticated: the host in OpenTelemetry mode (set here, not in host.json, because in that
+      // mode the host traces every request even with nothing to export), and the worker exports when this is set.
+      AzureFunctionsJobHost__telemetryMode: 'OpenTelemetry'
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionFunctions.Cli.Import;
@@ -45,7 +46,18 @@ public static class ImportCommands
         var rows = new ImportRows(file.FullName, detected);
         var report = new ImportReport(output, errors, dryRun);
         var length = Math.Max(rows.Length, 1);
-        await report.WithProgressAsync($"import {what}", () => (double)rows.Position / length, async () => { await import(services, rows, report); return 0; }, terminal);
+        try
+        {
+            await report.WithProgressAsync($"import {what}", () => (double)rows.Position / length, async () => { await import(services, rows, report); return 0; }, terminal);
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException)
+        {
+            // Status and code only: a storage error's message may quote the rows it was sending.
+            report.Summary($"import {what} stopped");
+            errors.WriteLine($"Storage failed ({(e as RequestFailedException)?.Status.ToString() ?? e.GetType().Name} {(e as RequestFailedException)?.ErrorCode}): " +
+                "the import stopped. Every row written is whole; run the same command again to finish.");
+            return 2;
+        }
         report.Summary($"import {what}{(dryRun ? " (dry run)" : "")}");
         return report.ExitCode;
     }

@@ -87,7 +87,8 @@ public sealed class ImportRows(string path, ImportFormat format)
         while (await csv.ReadAsync())
         {
             ct.ThrowIfCancellationRequested();
-            var line = csv.Parser.RawRow;
+            // The line the row starts on: RawRow is the last line read, and a quoted cell may span lines.
+            var line = csv.Parser.RawRow - csv.Parser.RawRecord.AsSpan().TrimEnd("\r\n").Count('\n');
             ImportRow row;
             try
             {

@@ -15,8 +15,10 @@ namespace SessionFunctions.Cli.Import;
 /// <summary>
 /// <c>import members FILE [--organization ID]</c>. Each row goes through the API's own rules and member-building code
 /// (<see cref="CreateMember"/>: email, name, external id, roles, metadata); members are written in table batch
-/// transactions of up to 100 rows of one partition, several partitions at once. A batch is all or nothing, so a member
-/// is either fully in or absent whenever the import is killed; a batch that clashes with what is stored (a re-run, an
+/// transactions of up to 100 rows of one partition, several partitions at once (in a sharded organization, the batch's
+/// external ids are claimed first in one transaction of the organization's own partition, as
+/// <see cref="MemberStore.CreateAsync"/> claims each). A batch is all or nothing, so a member is either fully in or
+/// absent whenever the import is killed (a claim left without its member is taken over by the re-run); a batch that clashes with what is stored (a re-run, an
 /// email twice in the file) is written again member by member through <see cref="MemberStore.CreateAsync"/>, where an
 /// email already in the organization is reported as already there.
 /// </summary>
@@ -26,15 +28,25 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
     private const int MaxBufferedRows = 20_000;
     public int Parallelism { get; init; } = 8;
 
-    private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction>? Additions);
+    /// <summary>A checked row: its member, the rows that add it in its partition, and its external id to claim first (or null).</summary>
+    private sealed record Pending(long Line, Member Member, string EmailId, List<TableTransactionAction> Rows, TableTransactionAction? Claim);
 
-    public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken ct)
+    /// <summary>
+    /// Imports the rows. When storage fails under it (a write that is neither written nor refused by a rule, after the
+    /// storage client's own retries), every writer stops and that failure is thrown: whatever was written is whole, and
+    /// running the same file again finishes the work.
+    /// </summary>
+    public async Task RunAsync(ImportRows rows, string? organization, bool dryRun, ImportReport report, CancellationToken cancel)
     {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var ct = failed.Token;
         var batches = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(Parallelism * 2) { SingleWriter = true });
         var writers = Enumerable.Range(0, Parallelism).Select(_ => Task.Run(async () =>
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(ct)) await WriteAsync(batch, report, ct);
-        }, ct)).ToList();
+            try { await foreach (var batch in batches.Reader.ReadAllAsync(ct)) await WriteAsync(batch, report, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancel.IsCancellationRequested) { } // another writer failed
+            catch { failed.Cancel(); throw; } // stops the reader and the other writers (they would wait on each other for ever)
+        }, CancellationToken.None)).ToList();
 
         var buffers = new Dictionary<string, List<Pending>>(StringComparer.Ordinal);
         var buffered = 0;
@@ -46,10 +58,9 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
                 var pending = await PrepareAsync(row, organization, report, ct);
                 if (pending is null) continue;
                 if (dryRun) { report.RowCreated(); continue; }
-                if (pending.Additions is null) { await batches.Writer.WriteAsync([pending], ct); continue; } // added alone (its external id is claimed first)
-                var partition = pending.Additions[0].Entity.PartitionKey;
+                var partition = pending.Rows[0].Entity.PartitionKey;
                 if (!buffers.TryGetValue(partition, out var buffer)) buffers[partition] = buffer = [];
-                if (buffer.Sum(p => p.Additions!.Count) + pending.Additions.Count > MaxEntitiesPerBatch)
+                if (buffer.Sum(p => p.Rows.Count) + pending.Rows.Count > MaxEntitiesPerBatch)
                 {
                     buffered -= buffer.Count;
                     await batches.Writer.WriteAsync(buffer, ct);
@@ -65,6 +76,8 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
             }
             foreach (var rest in buffers.Values.Where(b => b.Count > 0)) await batches.Writer.WriteAsync(rest, ct);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancel.IsCancellationRequested) { } // a writer failed: thrown below
+        catch { failed.Cancel(); throw; }
         finally
         {
             batches.Writer.TryComplete();
@@ -88,7 +101,8 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
                 record.TrustedMetadata, record.UntrustedMetadata, record.CreateMemberAsPending ?? false, record.IsBreakglass ?? false));
             var resolved = await organizations.GetAsync(organizationId, ct); // cached after the first row of each organization
             var (member, emailId) = creator.Build(resolved, draft, emailVerified: false);
-            return new Pending(row.Line, member, emailId, MemberStore.Additions(member, emailId));
+            var (rows, claim) = MemberStore.Additions(member, emailId);
+            return new Pending(row.Line, member, emailId, rows, claim);
         }
         catch (SessionException e) { report.RowBad(row.Line, $"{e.Type.Value}: {e.Message}"); }
         catch (JsonException e) { report.RowBad(row.Line, "a field has the wrong type: " + e.Path); }
@@ -98,9 +112,14 @@ public sealed class MemberImport(OrganizationStore organizations, MemberStore me
 
     private async Task WriteAsync(List<Pending> batch, ImportReport report, CancellationToken ct)
     {
-        if (batch.All(p => p.Additions is not null)) try
+        try
         {
-            await members.AddAllAsync([.. batch.SelectMany(p => p.Additions!)], ct);
+            // As CreateAsync does for each, in two transactions for them all: the external ids their organization's
+            // partition holds for members of its shards (at most 50: a member adds 2 rows or more), then the members.
+            // Killed in between, the claims stay without members, and the re-run takes them over (same emails).
+            if (batch.Where(p => p.Claim is not null).Select(p => p.Claim!).ToList() is { Count: > 0 } claims)
+                await members.AddAllAsync(claims, ct);
+            await members.AddAllAsync([.. batch.SelectMany(p => p.Rows)], ct);
             foreach (var _ in batch) report.RowCreated();
             return;
         }

@@ -33,6 +33,11 @@ internal sealed class PointerEntity : TableRow
     public string Target { get; set; } = "";
     /// <summary>When an organization name pointer was claimed (null on older rows): until a lease has passed it is not taken over.</summary>
     public DateTimeOffset? ClaimedAt { get; set; }
+    /// <summary>
+    /// The email row (<c>email|{hash}</c>) of the member a sharded member's external-id pointer was claimed for (null on
+    /// older rows): whoever holds that email row holds the pointer (<see cref="ExternalIdPointers"/>).
+    /// </summary>
+    public string? Email { get; set; }
 }
 
 /// <summary>

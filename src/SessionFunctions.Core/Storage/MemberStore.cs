@@ -29,17 +29,15 @@ public sealed class MemberStore(SessionTables tables)
     /// </summary>
     public async Task<StoredMember> CreateAsync(Member member, string emailId, CancellationToken ct, bool takeOverDeleted = true)
     {
-        var actions = RowsToAdd(member, emailId);
-        var claimed = member.ExternalId is { } externalId && !PointerBeside(member) ? await _pointers.ClaimAsync(member, externalId, ct) : null;
-        if (member.ExternalId is { } ownId && PointerBeside(member))
-            actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId)));
+        var (actions, claim) = Additions(member, emailId);
+        var claimed = claim is not null ? await _pointers.ClaimAsync(member, member.ExternalId!, ct) : null;
         try
         {
             return await SubmitCreateAsync(member, emailId, actions, takeOverDeleted, ct);
         }
         catch when (claimed is not null)
         {
-            await _pointers.ReleaseAsync(claimed);
+            await _pointers.ReleaseUnlessHeldAsync(claimed, member.ExternalId!);
             throw;
         }
     }
@@ -78,23 +76,26 @@ public sealed class MemberStore(SessionTables tables)
     }
 
     /// <summary>
-    /// The rows that add one member in one transaction of its partition (its id row, its email row, its external-id
-    /// pointer when that lives beside it), or null when its external id must be claimed in another partition first
-    /// (a sharded organization's member): such a member is added alone, by <see cref="CreateAsync"/>.
+    /// What adds one member, as <see cref="CreateAsync"/> writes it: the rows of one transaction in its partition (its id
+    /// row, its email row, its external-id pointer when that lives beside it), and the external-id pointer to claim first
+    /// in the organization's own partition when it cannot (a sharded organization's member), else null.
     /// </summary>
-    internal static List<TableTransactionAction>? Additions(Member member, string emailId)
+    internal static (List<TableTransactionAction> Rows, TableTransactionAction? Claim) Additions(Member member, string emailId)
     {
-        if (member.ExternalId is not null && !PointerBeside(member)) return null;
         var actions = RowsToAdd(member, emailId);
-        if (member.ExternalId is { } ownId) actions.Add(new(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId)));
-        return actions;
+        if (member.ExternalId is not { } ownId) return (actions, null);
+        var pointer = new TableTransactionAction(TableTransactionActionType.Add, ExternalIdPointers.Pointer(member, ownId));
+        if (!PointerBeside(member)) return (actions, pointer);
+        actions.Add(pointer);
+        return (actions, null);
     }
 
     /// <summary>
-    /// Adds several members of one partition in one transaction (at most 100 rows: <see cref="Additions"/> of each), all
-    /// or none: the directory import's fast path. Any clash (an email or external id already there, the same email twice
-    /// in the batch) fails the whole transaction, and the caller adds those members one by one with
-    /// <see cref="CreateAsync"/>, which reports each clash as the API does.
+    /// Adds rows of one partition in one transaction (at most 100), all or none: the directory import's fast path, for
+    /// the <see cref="Additions"/> of several members (their claims first, in one transaction of the organization's
+    /// partition, then their rows). Any clash (an email or external id already there, the same email twice in the batch)
+    /// fails the whole transaction, and the caller adds those members one by one with <see cref="CreateAsync"/>, which
+    /// reports each clash as the API does and takes over the claims of its own email (<see cref="ExternalIdPointers"/>).
     /// </summary>
     internal async Task AddAllAsync(IReadOnlyList<TableTransactionAction> additions, CancellationToken ct) =>
         await tables.Members.SubmitTransactionAsync(additions, ct);
@@ -135,7 +136,7 @@ public sealed class MemberStore(SessionTables tables)
             throw new RowChangedException(e);
         }
         if (before != after && before is not null && !beside)
-            await _pointers.ReleaseIfTargetAsync(updated.OrganizationId, before, updated.MemberId, ct);
+            await _pointers.ReleaseIfTargetAsync(updated, before, ct);
     }
 
     /// <summary>A member by its key: one point read in the partition the key names.</summary>
@@ -146,17 +147,12 @@ public sealed class MemberStore(SessionTables tables)
     public async Task<StoredMember?> FindByEmailAsync(Organization organization, string normalizedEmail, CancellationToken ct) =>
         await ReadAsync(MemberPartition.OfEmail(organization, normalizedEmail), Keys.Email(normalizedEmail), ct);
 
-    /// <summary>Follows the external-id pointer; a pointer whose member no longer holds that external id finds nothing.</summary>
+    /// <summary>Follows the external-id pointer to the member holding it (<see cref="ExternalIdPointers.HolderAsync"/>); a pointer nobody holds finds nothing.</summary>
     public async Task<StoredMember?> FindByExternalIdAsync(string organizationId, string externalId, CancellationToken ct)
     {
         var pointer = await tables.Members.GetEntityIfExistsAsync<PointerEntity>(organizationId, Keys.MemberExternalId(externalId), cancellationToken: ct);
-        if (!pointer.HasValue) return null;
-        var member = await ReadMemberIdAsync(organizationId, pointer.Value!.Target, ct);
-        return member?.Member.ExternalId == externalId ? member : null;
+        return pointer.HasValue ? await _pointers.HolderAsync(pointer.Value!, externalId, ct) : null;
     }
-
-    internal async Task<StoredMember?> ReadMemberIdAsync(string organizationId, string memberId, CancellationToken ct) =>
-        await ReadAsync(MemberPartition.Of(organizationId, Guid.ParseExact(memberId.AsSpan(memberId.Length - 32), "N")), Keys.Member(memberId), ct);
 
     /// <summary>
     /// Marks the member deleted: both member rows in one transaction, conditional on the ETags they were read with (and
@@ -183,7 +179,7 @@ public sealed class MemberStore(SessionTables tables)
             throw new RowChangedException(e);
         }
         if (deleted.ExternalId is { } id && !beside)
-            await _pointers.ReleaseIfTargetAsync(deleted.OrganizationId, id, deleted.MemberId, ct);
+            await _pointers.ReleaseIfTargetAsync(deleted, id, ct);
     }
 
     /// <summary>

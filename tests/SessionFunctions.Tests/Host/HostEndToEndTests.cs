@@ -9,8 +9,9 @@ namespace SessionFunctions.Tests.Host;
 /// <summary>
 /// Black-box tests through a real Azure Functions host and its isolated worker (scripts/test-host.sh), with function
 /// logging on: every route of the table runs the function that declares it, unknown paths and other verbs run a
-/// catch-all, a session lives through migrate/authenticate/list/revoke, every timer and queue function runs, and bad
-/// input gets Stytch's envelope. One class, so its requests never interleave in the host's log.
+/// catch-all, a session lives through migrate/authenticate/list/revoke, the timer and the queue function sweep expired
+/// sessions (and keep live ones), and bad input gets Stytch's envelope.
+/// One class, so its requests never interleave in the host's log.
 /// </summary>
 public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixture>
 {
@@ -36,6 +37,39 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
     }
 
     [HostFact]
+    public async Task Telemetry_names_each_routed_request_by_its_own_function()
+    {
+        Assert.False(string.IsNullOrEmpty(host.TelemetryFile), "scripts/test-host.sh sets SF_HOST_OTLP_FILE");
+        // Spans of earlier tests' requests (catch-alls among them) may still be on their way: the exporters send in
+        // batches every 5 seconds. Let them arrive before this test's window opens.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var offset = host.TelemetryLength;
+        foreach (var route in SessionApiRoutes.All)
+            await host.SendAsync(Request(route.Verb, PathOf(route), route.Verb is "POST" or "PUT" ? "{}" : null));
+
+        // The exporters send every 5 seconds or so; wait until every name is there.
+        string[] Expected(ApiRoute route) => [$"function {route.Name}"];
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string exported;
+        do
+        {
+            await Task.Delay(2000);
+            exported = host.TelemetrySince(offset);
+        } while (DateTime.UtcNow < deadline && !SessionApiRoutes.All.All(r => Expected(r).All(exported.Contains)));
+
+        var missing = SessionApiRoutes.All.SelectMany(Expected).Where(name => !exported.Contains(name, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"Not in the exported telemetry: {string.Join(", ", missing)}.");
+        Assert.DoesNotContain("function CatchAll", exported, StringComparison.Ordinal); // only routed requests were sent
+
+        // And a request no route takes is exported under a catch-all (so the absence above is not blindness).
+        var unrouted = host.TelemetryLength;
+        await host.SendAsync(Request("GET", "/v1/b2b/nothing-here"));
+        deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !host.TelemetrySince(unrouted).Contains("function CatchAllGet", StringComparison.Ordinal)) await Task.Delay(2000);
+        Assert.Contains("function CatchAllGet", host.TelemetrySince(unrouted), StringComparison.Ordinal);
+    }
+
+    [HostFact]
     public async Task Unknown_paths_and_other_verbs_run_a_catch_all()
     {
         (string Verb, string Path, string Function, int Status, string? Allow)[] cases =
@@ -45,8 +79,10 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
             ("POST", "/v1/b2b/sessions", "CatchAllPost", 405, "GET"),
             ("POST", "/v1/b2b/sessions/migrate/extra", "CatchAllPost", 404, null),
             ("PUT", "/v1/b2b/sessions/revoke", "CatchAllPut", 405, "POST"),
-            ("DELETE", "/v1/b2b/organizations/acme", "CatchAllDelete", 405, "GET, PUT"),
-            ("PATCH", "/v1/b2b/organizations/acme", "CatchAll", 405, "GET, PUT"),
+            ("DELETE", "/v1/b2b/sessions/revoke", "CatchAllDelete", 405, "POST"),
+            ("DELETE", "/v1/b2b/rbac/policy", "CatchAllDelete", 405, "GET"),
+            ("PATCH", "/v1/b2b/organizations/acme", "CatchAll", 405, "GET, PUT, DELETE"),
+            ("PUT", "/v1/b2b/sessions/attest", "CatchAllPut", 405, "POST"),
             ("OPTIONS", "/x", "CatchAll", 404, null),
         ];
         foreach (var (verb, path, function, status, allow) in cases)
@@ -87,21 +123,64 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
     }
 
     [HostFact]
-    public async Task Every_timer_and_queue_function_runs_and_succeeds()
+    public async Task The_timer_and_the_queue_function_sweep_expired_sessions_and_keep_live_ones()
     {
-        Assert.NotEmpty(host.OtherFunctions);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        List<string> missing;
-        do
+        Assert.Contains("SweepExpiredSessions", host.OtherFunctions);
+        Assert.Contains("SweepExpiryPartition", host.OtherFunctions);
+        // Sessions of 5 minutes made 10 minutes ago (by the Server on the host's tables, its clock set back): expired now.
+        var expired = new List<ApiCall>();
+        var earlier = await EarlierServer.StartAsync(host.Storage, host.TablePrefix, host.ProjectId, host.Secret);
+        try
         {
-            var ran = host.ExecutedSince(0);
+            var (organizationId, _, first) = await earlier.NewSessionAsync(durationMinutes: 5);
+            expired.Add(first);
+            for (var i = 0; i < 2; i++)
+            {
+                var email = $"expired{i}-{Guid.NewGuid():N}@example.com";
+                await earlier.NewMemberAsync(organizationId, email);
+                expired.Add((await earlier.MigrateAsync(organizationId, email, durationMinutes: 5)).AssertOk());
+            }
+        }
+        finally
+        {
+            await earlier.StopAsync();
+        }
+        var live = await NewHostSessionAsync(durationMinutes: 60);
+        var offset = host.LogLength;
+        var rows = new TableRows(host.Storage, host.TablePrefix);
+        foreach (var session in expired) Assert.True(await rows.HasSessionAsync(session), "the expired session was not written where the service keeps it");
+
+        // Sweep__Schedule runs the timer every 5 seconds; each planned partition is a queue message.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var ran = host.ExecutedSince(offset);
             var failed = ran.Where(r => !r.Succeeded && host.OtherFunctions.Contains(r.Name)).Select(r => r.Name).Distinct().ToList();
             Assert.True(failed.Count == 0, $"Failed runs in the host's log: {string.Join(", ", failed)}.");
-            missing = [.. host.OtherFunctions.Where(f => !ran.Any(r => r.Name == f && r.Succeeded))];
-            if (missing.Count == 0) return;
+            var allGone = true;
+            foreach (var session in expired) allGone &= !await rows.HasSessionAsync(session);
+            if (allGone && host.OtherFunctions.All(f => ran.Any(r => r.Name == f && r.Succeeded))) break;
             await Task.Delay(1000);
-        } while (DateTime.UtcNow < deadline);
-        Assert.Fail($"Never ran (90 s, Sweep__Schedule every 5 s): {string.Join(", ", missing)}.");
+        }
+        var runs = host.ExecutedSince(offset);
+        foreach (var function in host.OtherFunctions)
+            Assert.True(runs.Any(r => r.Name == function && r.Succeeded), $"{function} never ran in 90 s (Sweep__Schedule every 5 s).");
+        foreach (var session in expired) Assert.False(await rows.HasSessionAsync(session), "an expired session is still stored after the sweep");
+        Assert.True(await rows.HasSessionAsync(live), "the sweep removed a live session");
+        (await Read((await host.SendAsync(Request("POST", "/v1/b2b/sessions/authenticate", JsonSerializer.Serialize(new { session_token = live.Str("session_token") })))).Response)).AssertOk();
+    }
+
+    private async Task<ApiCall> NewHostSessionAsync(int durationMinutes)
+    {
+        var slug = "host-" + Guid.NewGuid().ToString("N")[..12];
+        var email = $"ada.{slug}@example.com";
+        var (created, _) = await host.SendAsync(Request("POST", "/v1/b2b/organizations", JsonSerializer.Serialize(new { organization_name = slug, organization_slug = slug })));
+        var organizationId = (await Read(created)).AssertOk().Json.GetProperty("organization").GetProperty("organization_id").GetString()!;
+        (await Read((await host.SendAsync(Request("POST", $"/v1/b2b/organizations/{organizationId}/members", JsonSerializer.Serialize(new { email_address = email })))).Response)).AssertOk();
+        var legacy = await host.LegacyTokenAsync(email);
+        var (migrated, _) = await host.SendAsync(Request("POST", "/v1/b2b/sessions/migrate",
+            JsonSerializer.Serialize(new { session_token = legacy, organization_id = organizationId, session_duration_minutes = durationMinutes })));
+        return (await Read(migrated)).AssertOk();
     }
 
     [HostFact]

@@ -15,6 +15,12 @@ public sealed partial class HostFixture : IDisposable
     private static string Setting(string name) => Environment.GetEnvironmentVariable(name) ?? "";
 
     public string ProjectId { get; } = Setting("SF_HOST_PROJECT_ID");
+    public string Secret { get; } = Setting("SF_HOST_SECRET");
+    /// <summary>The storage account and table prefix the host's app uses (for a second writer to the same tables).</summary>
+    public string Storage { get; } = Setting("SF_HOST_STORAGE");
+    public string TablePrefix { get; } = Setting("SF_HOST_TABLE_PREFIX");
+    /// <summary>Where the OTLP receiver the host and its worker export to appends every export (protobuf, as sent).</summary>
+    public string TelemetryFile { get; } = Setting("SF_HOST_OTLP_FILE");
     public HttpClient Client { get; }
     public HttpClient Anonymous { get; }
     private readonly string _log = Setting("SF_HOST_LOG");
@@ -28,7 +34,7 @@ public sealed partial class HostFixture : IDisposable
         var url = Setting("SF_HOST_URL");
         Client = new HttpClient { BaseAddress = url.Length > 0 ? new Uri(url) : null, Timeout = TimeSpan.FromMinutes(2) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Setting("SF_HOST_SECRET")}")));
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProjectId}:{Secret}")));
         Anonymous = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var metadata = Path.Combine(Setting("SF_HOST_APP"), "functions.metadata");
         OtherFunctions = File.Exists(metadata)
@@ -52,6 +58,22 @@ public sealed partial class HostFixture : IDisposable
     }
 
     public long LogLength => new FileInfo(_log).Length;
+
+    public long TelemetryLength => File.Exists(TelemetryFile) ? new FileInfo(TelemetryFile).Length : 0;
+
+    /// <summary>
+    /// The exported telemetry after <paramref name="offset"/>, as text: span names and attribute values are UTF-8 strings
+    /// in the protobuf, so a name can be looked for without decoding it.
+    /// </summary>
+    public string TelemetrySince(long offset)
+    {
+        if (!File.Exists(TelemetryFile)) return "";
+        using var stream = new FileStream(TelemetryFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return Encoding.UTF8.GetString(copy.ToArray());
+    }
 
     /// <summary>The functions the host's log says finished after <paramref name="offset"/> (name, succeeded).</summary>
     public List<(string Name, bool Succeeded)> ExecutedSince(long offset)
