@@ -7,13 +7,13 @@ namespace SessionFunctions.Functions;
 /// <summary>
 /// The expiry sweep, spread over as many instances as the runtime gives. The timer (app setting <c>Sweep__Schedule</c>,
 /// six-field NCRONTAB; the host resolves %...% from its configuration, where <c>__</c> becomes <c>:</c>) only plans: it
-/// lists the due expiry index partitions and returns one queue message each, which the host writes to the
-/// <see cref="Queue"/> queue of the host's storage account (<c>AzureWebJobsStorage</c>). Each message triggers
-/// <see cref="SweepPartition"/>, which sweeps that one partition.
+/// lists the due sweep units (each expiry shard with due rows, all its due minutes together) and returns one queue
+/// message each, which the host writes to the <see cref="Queue"/> queue of the host's storage account
+/// (<c>AzureWebJobsStorage</c>). Each message triggers <see cref="SweepPartition"/>, which sweeps that one unit.
 /// </summary>
 public sealed class SweepFunction(SweepPlanner planner, SweepExpiryPartition partitionSweep, ILogger<SweepFunction> log)
 {
-    /// <summary>The queue of planned expiry partitions (one message each: the partition key, e.g. <c>202612061030-a</c>).</summary>
+    /// <summary>The queue of planned units (one message each: <see cref="SweepUnit"/>'s text, e.g. <c>a&lt;202612061031</c>).</summary>
     public const string Queue = "session-sweep";
 
     /// <summary>A failed plan is logged and never escapes: the next occurrence plans again, and finds what this one missed.</summary>
@@ -23,10 +23,10 @@ public sealed class SweepFunction(SweepPlanner planner, SweepExpiryPartition par
     {
         try
         {
-            var partitions = await planner.PlanAsync(cancellationToken);
-            log.LogInformation("Expiry sweep planned: {Partitions} partitions queued (past due: {PastDue}; next run: {Next:o}).",
-                partitions.Count, timer.IsPastDue, timer.ScheduleStatus?.Next);
-            return [.. partitions];
+            var units = await planner.PlanAsync(cancellationToken);
+            log.LogInformation("Expiry sweep planned: {Units} units queued (past due: {PastDue}; next run: {Next:o}).",
+                units.Count, timer.IsPastDue, timer.ScheduleStatus?.Next);
+            return [.. units];
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -41,14 +41,14 @@ public sealed class SweepFunction(SweepPlanner planner, SweepExpiryPartition par
     }
 
     /// <summary>
-    /// Sweeps one planned partition. A failure escapes on purpose: the host makes the message visible again and retries
+    /// Sweeps one planned unit. A failure escapes on purpose: the host makes the message visible again and retries
     /// it (host.json <c>extensions.queues</c>), then moves it to <c>session-sweep-poison</c>; the next plan lists the
-    /// partition again while it still has rows. A malformed or not yet due message is logged and dropped.
+    /// shard again while it still has due rows. A malformed or not yet due message is logged and dropped.
     /// </summary>
     [Function("SweepExpiryPartition")]
-    public async Task SweepPartition([QueueTrigger(Queue)] string partition, CancellationToken cancellationToken)
+    public async Task SweepPartition([QueueTrigger(Queue)] string unit, CancellationToken cancellationToken)
     {
-        var report = await partitionSweep.RunAsync(partition, cancellationToken);
-        log.LogInformation("Expiry partition {Partition} swept: {Report}.", partition, report);
+        var report = await partitionSweep.RunAsync(unit, cancellationToken);
+        log.LogInformation("Sweep unit {Unit} swept: {Report}.", unit, report);
     }
 }

@@ -152,7 +152,7 @@ public sealed class CreateMemberSession(
     {
         try { await indexed.Write; }
         catch { return; } // never written
-        try { await sessions.RemoveExpiryAsync(organizationId, indexed.RowKey, expiresAt, CancellationToken.None); }
+        try { await sessions.RemoveExpiryAsync(organizationId, indexed.Partition, indexed.RowKey, expiresAt, CancellationToken.None); }
         catch (Exception e) { log.LogWarning(e, "Could not remove the expiry index row of a failed session write; the sweep will."); }
     }
 }

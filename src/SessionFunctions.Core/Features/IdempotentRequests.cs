@@ -108,7 +108,7 @@ public sealed class IdempotentRequests(
         try
         {
             await store.DeleteAsync(claim.Record!, CancellationToken.None);
-            await sessions.RemoveExpiryAsync(claim.Record!.PartitionKey, claim.Record.RowKey, claim.Record.ExpiresAt, CancellationToken.None);
+            await sessions.RemoveExpiryAsync(claim.Record!.PartitionKey, claim.Record.PartitionKey, claim.Record.RowKey, claim.Record.ExpiresAt, CancellationToken.None);
         }
         catch (Exception e) { log.LogWarning(e, "Could not delete the Idempotency-Key record of a failed request; it lapses when its lease ends, and the sweep removes it."); }
     }

@@ -1,64 +1,82 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionFunctions.Core.Diagnostics;
 using SessionFunctions.Core.Options;
 using SessionFunctions.Core.Storage;
 
 namespace SessionFunctions.Core.Features;
 
 /// <summary>
-/// Sweeps one due expiry index partition (one shard of one minute; see <see cref="SweepPlanner"/>): a queue message's
-/// work on the Functions runtime, one parallel task of the Server's sweep.
+/// Sweeps one <see cref="SweepUnit"/> (one expiry shard's due minutes, or the rows under the earlier key schemes; see
+/// <see cref="SweepPlanner"/>): a queue message's work on the Functions runtime, one parallel task of the Server's sweep.
 /// <para>
-/// It reads the partition's index rows and groups them by the session partition they name. Each session partition is
-/// then read with one query, not one point read per session: the rows the index names (<c>RowKey eq …</c>, up to
-/// <see cref="KeysPerQuery"/> a query, the filter limit being 15 comparisons) and, when two or more are due, every
-/// row of that partition that has expired (<c>ExpiresAt le now</c>: sessions of either layout, Idempotency-Key records;
-/// the service reads the whole partition to answer it), whichever index partition lists it. A row that has expired is deleted, conditionally on the ETag it was read with, in transactions of
-/// up to 100 per session partition, so a session extended after the read survives (its delete fails and it is
-/// re-read). A named row that has not expired was extended since it was indexed: it is re-indexed at its new expiry and
-/// kept. A named row that is missing was revoked or swept already. Last, the partition's index rows are deleted.
+/// It reads the unit's index rows (one range query, pages of 1,000, up to <see cref="RowsPerPass"/> a pass) and groups
+/// them by the members-table partition they name; a shard's rows name only partitions of that shard, so each member
+/// partition is visited once per pass, for all its due minutes. A visit reads, with one query per kind of row named
+/// (sessions next to members, sessions of the first layout, Idempotency-Key records), the row-key range from the first
+/// named row to the last, keys and expiries only (<c>$select</c>): every row in that range is scanned and counted
+/// (<c>entities=</c>), not the whole partition. Rows there that have expired, named or not, are deleted conditionally on
+/// the ETag they were read with, in transactions of up to 100, so a session extended after the read survives (its
+/// delete fails and it is read again). A named row that has not expired was extended since it was indexed: it is
+/// re-indexed at its new expiry and kept. A named row that is missing was revoked or swept already. Last, the pass's
+/// index rows are deleted, in transactions of up to 100 per index partition.
 /// </para>
-/// Two sweeps of one partition at once, or of two partitions naming the same sessions, only find each other's work done.
+/// Two sweeps of one unit at once, or of two units naming the same rows, only find each other's work done.
 /// </summary>
 public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sessions, IOptions<SweepOptions> options, TimeProvider time, ILogger<SweepExpiryPartition> log)
 {
-    /// <summary>Row keys named in one query: 15 comparisons at most, less the partition and the expiry.</summary>
-    internal const int KeysPerQuery = 13;
+    /// <summary>Index rows held in memory at once; a larger backlog is swept in several passes.</summary>
+    internal const int RowsPerPass = 20_000;
 
-    /// <summary>Reads of rows whose delete lost a race, before the sweep of this expiry partition gives up for now.</summary>
+    /// <summary>Reads of rows whose delete lost a race, before the sweep of a unit gives up for now.</summary>
     private const int MaxRounds = 6;
 
-    public async Task<SweepReport> RunAsync(string expiryPartition, CancellationToken ct)
+    public async Task<SweepReport> RunAsync(string message, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (!Keys.IsExpiryPartition(expiryPartition) || string.CompareOrdinal(expiryPartition, Keys.ExpiryBucket(now)) >= 0)
+        if (!SweepUnit.TryParse(message, Keys.ExpiryBucket(now), out var unit))
         {
-            // A malformed message, or a minute that has not passed (a clock ahead of ours): nothing to do, nothing deleted.
-            log.LogWarning("Sweep: ignored expiry partition {Partition}: not a due expiry index partition.", expiryPartition);
+            // A malformed message, or minutes that have not passed (a clock ahead of ours): nothing to do, nothing deleted.
+            log.LogWarning("Sweep: ignored {Message}: not a due sweep unit.", message);
             return SweepReport.Empty;
         }
 
+        var report = SweepReport.Empty;
+        while (true)
+        {
+            var entries = await ReadIndexAsync(unit, ct);
+            if (entries.Count == 0) return report;
+            var groups = entries.GroupBy(e => e.Partition).ToList();
+            var reports = new SweepReport[groups.Count];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct };
+            await Parallel.ForAsync(0, groups.Count, parallel,
+                async (i, token) => reports[i] = await SweepMemberPartitionAsync(groups[i].Key, [.. groups[i]], now, token));
+            await Parallel.ForEachAsync(entries.GroupBy(e => e.PartitionKey), parallel,
+                async (indexPartition, token) => await SessionStore.DeleteAllAsync(tables.Expiry, indexPartition, token));
+            report = SweepReport.Sum([report, .. reports, new SweepReport(entries.Count, 0, 0, 0)]);
+            if (entries.Count < RowsPerPass) return report;
+        }
+    }
+
+    private async Task<List<ExpiryEntity>> ReadIndexAsync(SweepUnit unit, CancellationToken ct)
+    {
         var entries = new List<ExpiryEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {expiryPartition}");
-        await foreach (var entry in tables.Expiry.QueryAsync<ExpiryEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
-            entries.Add(entry);
-
-        var groups = entries.GroupBy(e => e.Partition).ToList();
-        var reports = new SweepReport[groups.Count];
-        await Parallel.ForAsync(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-            async (i, token) => reports[i] = await SweepSessionPartitionAsync(groups[i].Key, [.. groups[i]], now, token));
-
-        await SessionStore.DeleteAllAsync(tables.Expiry, entries, ct);
-        return SweepReport.Sum(reports) with { Due = entries.Count };
+        var select = new[] { "PartitionKey", "RowKey", nameof(ExpiryEntity.OrganizationId), nameof(ExpiryEntity.SessionPartition), nameof(ExpiryEntity.SessionRowKey) };
+        await foreach (var page in tables.Expiry.QueryAsync<ExpiryEntity>(unit.Filter, maxPerPage: 1000, select: select, cancellationToken: ct).AsPages())
+        {
+            entries.AddRange(page.Values);
+            if (entries.Count >= RowsPerPass) break;
+        }
+        return entries;
     }
 
     /// <summary>
-    /// Sweeps one session partition's rows that <paramref name="due"/> names (and, with the first query, all its expired
-    /// sessions). Rows whose delete transaction failed (another sweep deleted or someone extended one of them meanwhile)
-    /// are read again by key and the survivors deleted again, a few rounds, then one at a time.
+    /// Sweeps one members-table partition's rows that <paramref name="due"/> names, and its other expired rows in the
+    /// ranges read. Rows whose delete transaction failed (another sweep deleted, or someone extended, one of them
+    /// meanwhile) are read again and the survivors deleted again, a few rounds, then one at a time.
     /// </summary>
-    private async Task<SweepReport> SweepSessionPartitionAsync(string partition, List<ExpiryEntity> due, DateTimeOffset now, CancellationToken ct)
+    private async Task<SweepReport> SweepMemberPartitionAsync(string partition, List<ExpiryEntity> due, DateTimeOffset now, CancellationToken ct)
     {
         var named = due.DistinctBy(e => e.SessionRowKey).ToDictionary(e => e.SessionRowKey);
         var pending = named.Keys.ToHashSet();
@@ -68,48 +86,46 @@ public sealed class SweepExpiryPartition(SessionTables tables, SessionStore sess
         {
             if (round == MaxRounds) // rows that keep changing: keep the index rows (the sweep fails) and try again later
                 throw new InvalidOperationException($"Sweep: {pending.Count} rows of one partition kept changing during the sweep.");
-            var found = await ReadAsync(partition, pending, now, expiredToo: round == 0 && named.Count > 1, ct);
+            var found = await ReadRangesAsync(partition, pending, ct);
+            if (round > 0) found.RemoveAll(r => !pending.Contains(r.RowKey)); // a retry settles only the rows it retries
             foreach (var row in found.Where(r => r.ExpiresAt > now))
                 if (named.TryGetValue(row.RowKey, out var entry))
                 {
                     await sessions.IndexExpiryAsync(entry.OrganizationId, partition, row.RowKey, row.ExpiresAt, ct);
                     extended++;
                 }
-            var failed = await DeleteAsync([.. found.Where(r => r.ExpiresAt <= now)], deleted, oneByOne: round >= 3, ct);
-            pending = failed; // settled otherwise: deleted, extended, or missing (revoked or swept already)
+            pending = await DeleteAsync([.. found.Where(r => r.ExpiresAt <= now)], deleted, oneByOne: round >= 3, ct);
         }
         return new SweepReport(0, deleted.Count, extended, named.Count - extended - named.Keys.Count(deleted.Contains));
     }
 
-    /// <summary>The rows of <paramref name="partition"/> named by <paramref name="rowKeys"/> (and, optionally, its expired sessions).</summary>
-    private async Task<List<ExpiringRow>> ReadAsync(string partition, IEnumerable<string> rowKeys, DateTimeOffset now, bool expiredToo, CancellationToken ct)
-    {
-        var found = new Dictionary<string, ExpiringRow>();
-        foreach (var chunk in rowKeys.Chunk(KeysPerQuery))
-        {
-            await foreach (var row in tables.Members.QueryAsync<ExpiringRow>(Filter(partition, chunk, now, expiredToo), cancellationToken: ct))
-                if (Keys.IsExpiringRow(row.RowKey)) found.TryAdd(row.RowKey, row);
-            expiredToo = false;
-        }
-        return [.. found.Values];
-    }
-
     /// <summary>
-    /// <c>PartitionKey eq P and (RowKey eq k1 or … [or ExpiresAt le now])</c>. A single key is a point lookup; the
-    /// expired rows are asked for once per partition, where that replaces two or more point reads.
+    /// The expiring rows of <paramref name="partition"/> from the first to the last of <paramref name="rowKeys"/>, one
+    /// range query for each kind of row among them (their prefix: <c>member|</c>, <c>session|</c>, <c>idem|</c>), so a
+    /// range never spans the rows of another kind in between (members and email rows of the first layout).
     /// </summary>
-    private static string Filter(string partition, IEnumerable<string> rowKeys, DateTimeOffset now, bool expiredToo)
+    private async Task<List<ExpiringRow>> ReadRangesAsync(string partition, IEnumerable<string> rowKeys, CancellationToken ct)
     {
-        var terms = rowKeys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")).ToList();
-        if (expiredToo)
-            terms.Add(TableClient.CreateQueryFilter($"ExpiresAt le {now}")); // rows without the property (members) never match
-        return TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" + string.Join(" or ", terms) + ")";
+        var found = new List<ExpiringRow>();
+        var scanned = 0;
+        foreach (var kind in rowKeys.GroupBy(k => k[..(k.IndexOf('|') + 1)]))
+        {
+            var (first, last) = (kind.Min(StringComparer.Ordinal)!, kind.Max(StringComparer.Ordinal)!);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}");
+            await foreach (var row in tables.Members.QueryAsync<ExpiringRow>(filter, select: ["PartitionKey", "RowKey", nameof(ExpiringRow.ExpiresAt)], cancellationToken: ct))
+            {
+                scanned++;
+                if (Keys.IsExpiringRow(row.RowKey)) found.Add(row); // member rows have no expiry
+            }
+        }
+        RequestCosts.AddEntitiesScanned(scanned);
+        return found;
     }
 
     /// <summary>
     /// Deletes in transactions of up to 100 (one partition), each row conditional on its ETag; adds what went to
     /// <paramref name="deleted"/> and returns the keys of transactions that failed whole (some row changed or vanished since
-    /// it was read), to be read again. <paramref name="oneByOne"/>: the last round, one conditional delete per row.
+    /// it was read), to be read again. <paramref name="oneByOne"/>: the last rounds, one conditional delete per row.
     /// </summary>
     private async Task<HashSet<string>> DeleteAsync(List<ExpiringRow> expired, HashSet<string> deleted, bool oneByOne, CancellationToken ct)
     {

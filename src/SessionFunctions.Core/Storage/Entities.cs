@@ -87,8 +87,9 @@ internal sealed class SessionStub : TableRow
 }
 
 /// <summary>
-/// An expiry index row (of a session or, row = organization|idem|…, of an Idempotency-Key record): partition = the minute the session was due to expire and a shard of the session key
-/// (<c>yyyyMMddHHmm-x</c>; rows written before sharding have the bare minute), row = organization|session.
+/// An expiry index row (of a session or, row = organization|idem|…, of an Idempotency-Key record): partition = a shard of
+/// the indexed row's members-table partition and the minute it is due (<c>s{x}-yyyyMMddHHmm</c>, see
+/// <see cref="Keys.ExpiryPartition"/>; rows written earlier have <c>yyyyMMddHHmm-x</c> or the bare minute), row = organization|session.
 /// </summary>
 internal sealed class ExpiryEntity : TableRow
 {

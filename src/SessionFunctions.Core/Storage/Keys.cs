@@ -65,17 +65,33 @@ internal static class Keys
     public const int ExpiryShards = 16;
 
     /// <summary>
-    /// The expiry index partition of a session: its minute, a dash and a shard (one hex digit) taken from the session's
-    /// random key, so the sessions due in one minute spread evenly over <see cref="ExpiryShards"/> partitions instead of
-    /// all landing in one (a partition serves about 2,000 entities/s). Every shard of a minute sorts after the minute
-    /// itself and before the next minute, so the sweep's <c>PartitionKey lt {ExpiryBucket(now)}</c> finds all shards of
-    /// the due minutes, and still finds rows written before sharding under the bare minute.
+    /// The expiry index partition of a row of the members table due at <paramref name="at"/>: <c>s{x}-{yyyyMMddHHmm}</c>,
+    /// shard first. The shard (<see cref="ExpiryShard"/>) is a function of the row's members-table partition, so every
+    /// row of one member partition due in any minute is indexed under one shard, and the sweep of that shard visits the
+    /// member partition once for all of them; the minute after it lets one range query read a shard's whole backlog
+    /// (<c>PartitionKey ge 's{x}-' and PartitionKey lt 's{x}-{due minute}'</c>). A minute's rows still spread over
+    /// <see cref="ExpiryShards"/> partitions. Keys of the earlier schemes (<c>{minute}</c>, <c>{minute}-{x}</c> with
+    /// <c>x</c> from the session key) start with a digit, so they sort before every shard-first key.
     /// </summary>
-    public static string ExpiryPartition(DateTimeOffset at, string sessionRowKey) => ExpiryBucket(at) + "-" + sessionRowKey[^1];
-    /// <summary>An expiry index partition: a minute (<c>yyyyMMddHHmm</c>), with or without its shard (<c>-x</c>, one hex digit).</summary>
-    public static bool IsExpiryPartition(string value) =>
+    public static string ExpiryPartition(DateTimeOffset at, string memberPartition) => ExpiryShardStart(ExpiryShard(memberPartition)) + ExpiryBucket(at);
+
+    /// <summary>The expiry shard of a members-table partition: the first hex digit of SHA-256 of its key.</summary>
+    public static char ExpiryShard(string memberPartition) => Hash(memberPartition)[0];
+
+    /// <summary>Where a shard's expiry index partitions start (<c>s{x}-</c>); each minute's partition follows.</summary>
+    public static string ExpiryShardStart(char shard) => "s" + shard + "-";
+
+    /// <summary>
+    /// Expiry index partitions written before the shard-first keys: the bare minute, or the minute, a dash and one hex
+    /// digit of the session key. All of them sort before <see cref="ExpiryShardStart"/>'s keys.
+    /// </summary>
+    public static bool IsEarlierExpiryPartition(string value) =>
         value.Length is 12 or 14 && value.AsSpan(0, 12).ContainsAnyExceptInRange('0', '9') is false
         && (value.Length == 12 || value[12] == '-' && char.IsAsciiHexDigitLower(value[13]));
+
+    /// <summary>An expiry minute as <see cref="ExpiryBucket"/> writes it (<c>yyyyMMddHHmm</c>).</summary>
+    public static bool IsExpiryBucket(string value) =>
+        value.Length == 12 && DateTime.TryParseExact(value, "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     /// <summary>
     /// Rows of the members table that lapse and the sweep may delete once expired: sessions of either layout and

@@ -54,12 +54,12 @@ public sealed class SessionStore(SessionTables tables)
     internal async Task IndexExpiryAsync(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
         await tables.Expiry.UpsertEntityAsync(ExpiryRow(organizationId, partition, rowKey, expiresAt), TableUpdateMode.Replace, ct);
 
-    internal async Task RemoveExpiryAsync(string organizationId, string sessionRowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
-        await tables.Expiry.DeleteEntityAsync(Keys.ExpiryPartition(expiresAt, sessionRowKey), Keys.ExpiryRow(organizationId, sessionRowKey), ETag.All, ct);
+    internal async Task RemoveExpiryAsync(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
+        await tables.Expiry.DeleteEntityAsync(Keys.ExpiryPartition(expiresAt, partition), Keys.ExpiryRow(organizationId, rowKey), ETag.All, ct);
 
     internal static ExpiryEntity ExpiryRow(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt) => new()
     {
-        PartitionKey = Keys.ExpiryPartition(expiresAt, rowKey),
+        PartitionKey = Keys.ExpiryPartition(expiresAt, partition),
         RowKey = Keys.ExpiryRow(organizationId, rowKey),
         OrganizationId = organizationId,
         SessionPartition = partition,

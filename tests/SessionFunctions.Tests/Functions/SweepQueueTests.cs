@@ -18,7 +18,7 @@ public sealed class SweepQueueTests(FakeClockServerFixture server) : IClassFixtu
         new(server.Service<SweepPlanner>(), server.Service<SweepExpiryPartition>(), NullLogger<SweepFunction>.Instance);
 
     [Fact]
-    public async Task The_timer_plans_one_message_per_due_expiry_partition_and_the_queue_function_sweeps_each()
+    public async Task The_timer_plans_one_message_per_due_expiry_shard_and_the_queue_function_sweeps_each()
     {
         var expiring = new List<ApiCall>();
         for (var i = 0; i < 6; i++) expiring.Add((await server.NewSessionAsync(durationMinutes: 5)).Session);
@@ -32,6 +32,7 @@ public sealed class SweepQueueTests(FakeClockServerFixture server) : IClassFixtu
             var plan = await Function().Plan(new TimerInfo(), CancellationToken.None);
             Assert.NotEmpty(plan);
             Assert.Equal(plan.Length, plan.Distinct().Count());
+            Assert.All(plan, message => Assert.Matches("^[0-9a-f]<[0-9]{12}$", message)); // one per shard, all its due minutes
             foreach (var message in plan) await queue.SendMessageAsync(message);
 
             var swept = 0;
@@ -58,7 +59,12 @@ public sealed class SweepQueueTests(FakeClockServerFixture server) : IClassFixtu
     [Theory]
     [InlineData("not-a-partition")]
     [InlineData("20261206")]
-    [InlineData("999912312359-a")] // not due yet
+    [InlineData("999912312359-a")] // a message of the earlier plans, not due yet
+    [InlineData("a<999912312359")] // a shard whose minutes are not all past
+    [InlineData("earlier<999912312359")]
+    [InlineData("g<202601010000")] // no such shard
+    [InlineData("a<202613010000")] // no such minute
+    [InlineData("a<")]
     public async Task A_malformed_or_not_yet_due_message_is_dropped_without_touching_anything(string message)
     {
         var (_, _, session) = await server.NewSessionAsync(durationMinutes: 5);

@@ -57,7 +57,7 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task The_index_of_one_minute_spreads_over_shards_and_the_sweep_reads_every_shard()
+    public async Task The_index_of_one_minute_spreads_over_shards_by_member_partition_and_the_sweep_reads_every_shard()
     {
         var organizationId = await server.NewOrganizationAsync();
         var sessions = new List<ApiCall>();
@@ -71,32 +71,35 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
         var partitions = index.Select(r => r.Split('/')[1]).Distinct().ToList();
 
         Assert.Equal(24, index.Count);
-        Assert.All(index, r => Assert.EndsWith("-" + Row(sessions.Single(s => r.EndsWith(Row(s))))[^1], r.Split('/')[1]));
-        Assert.InRange(partitions.Count, 4, Core.Storage.Keys.ExpiryShards); // 24 random keys land in 4+ of 16 shards
-        Assert.Single(partitions.Select(p => p.Split('-')[0]).Distinct());    // all in the same minute
+        // Each row is indexed under the shard of its session's members-table partition, so one partition's rows share one.
+        Assert.All(index, r => Assert.Equal("s" + Core.Storage.Keys.ExpiryShard(Partition(sessions.Single(s => r.EndsWith(Row(s))))) + "-", r.Split('/')[1][..3]));
+        Assert.InRange(partitions.Count, 4, Core.Storage.Keys.ExpiryShards); // 24 members in some 17 of 32 partitions land in 4+ of 16 shards
+        Assert.Single(partitions.Select(p => p.Split('-')[1]).Distinct());    // all in the same minute
 
         server.Clock!.Advance(TimeSpan.FromMinutes(9));
         var report = await SweepAsync();
 
         Assert.True(report.Deleted >= 24, report.ToString());
-        Assert.DoesNotContain(await server.AllRowsAsync(), r => sessions.Any(s => r.EndsWith(Row(s)) || r.EndsWith(Row(s))));
+        Assert.DoesNotContain(await server.AllRowsAsync(), r => sessions.Any(s => r.EndsWith(Row(s))));
     }
 
-    [Fact]
-    public async Task Index_rows_written_before_sharding_under_the_bare_minute_are_still_swept()
+    /// <summary>Index rows of the earlier key schemes: the bare minute (before sharding), the minute and a digit of the session key.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Index_rows_under_the_earlier_minute_first_keys_are_still_swept(bool shardOfSessionKey)
     {
         var (organizationId, _, session) = await server.NewSessionAsync(durationMinutes: 5);
         var row = Row(session);
-        // Move the index row to the unsharded naming an existing deployment wrote: partition = the minute alone.
+        // Move the index row to the key an earlier deployment wrote.
         var expiry = server.Service<Core.Storage.SessionTables>().Expiry;
         var expiresAt = DateTimeOffset.Parse(session.Json.GetProperty("member_session").GetProperty("expires_at").GetString()!);
-        var partition = Partition(session);
-        var sharded = Core.Storage.SessionStore.ExpiryRow(organizationId, partition, row, expiresAt);
-        await expiry.DeleteEntityAsync(sharded.PartitionKey, sharded.RowKey);
-        var legacy = Core.Storage.SessionStore.ExpiryRow(organizationId, partition, row, expiresAt);
-        legacy.PartitionKey = Core.Storage.Keys.ExpiryBucket(expiresAt);
-        await expiry.AddEntityAsync(legacy);
-        Assert.Contains(await server.AllRowsAsync(), r => r == $"SessionExpiry/{legacy.PartitionKey}/{legacy.RowKey}");
+        var current = Core.Storage.SessionStore.ExpiryRow(organizationId, Partition(session), row, expiresAt);
+        await expiry.DeleteEntityAsync(current.PartitionKey, current.RowKey);
+        var earlier = Core.Storage.SessionStore.ExpiryRow(organizationId, Partition(session), row, expiresAt);
+        earlier.PartitionKey = Core.Storage.Keys.ExpiryBucket(expiresAt) + (shardOfSessionKey ? "-" + row[^1] : "");
+        await expiry.AddEntityAsync(earlier);
+        Assert.Contains(await server.AllRowsAsync(), r => r == $"SessionExpiry/{earlier.PartitionKey}/{earlier.RowKey}");
         server.Clock!.Advance(TimeSpan.FromMinutes(6));
 
         var report = await SweepAsync();
@@ -137,41 +140,48 @@ public sealed class SweepTests(FakeClockServerFixture server) : IClassFixture<Fa
 public sealed class SweepCostTests(SweepCostTests.OnePartitionAtATime server) : IClassFixture<SweepCostTests.OnePartitionAtATime>
 {
     /// <summary>
-    /// Partitions swept one after the other: two at once may both find an organization's expired sessions, and the one
-    /// whose delete loses re-reads them (a request more), which would make the counts below vary from run to run.
+    /// Units swept one after the other: two at once may both find a partition's expired sessions, and the one whose
+    /// delete loses re-reads them (a request more), which would make the counts below vary from run to run. Counts the
+    /// requests sent to the Members table.
     /// </summary>
     public sealed class OnePartitionAtATime : ServerFixture
     {
         protected override bool UseFakeClock => true;
+        public int MembersRequests;
         protected override void Configure(IDictionary<string, string?> settings) => settings["Sweep:Partitions"] = "1";
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.AddSingleton(new Core.Storage.TablePipelinePolicy(new TableRequests(TablePrefix + "Members", () => Interlocked.Increment(ref MembersRequests))));
     }
 
     /// <summary>
-    /// A sweep's result, its table round trips, and how many expiry index partitions were due: the index of a minute is
-    /// spread over <see cref="Core.Storage.Keys.ExpiryShards"/> partitions by the random session keys, so how many
-    /// varies with how the keys fell, and the sweep's fixed costs are per partition.
+    /// A sweep's result, its table round trips, and what it may cost: the due rows of a shard are one unit, and each
+    /// due index partition and each members-table partition a unit names has a fixed cost (see <see cref="Bound"/>).
     /// </summary>
     private async Task<(SweepReport Report, int RoundTrips, int Bound)> MeasuredSweepAsync()
     {
         var due = Core.Storage.Keys.ExpiryBucket(server.Clock!.GetUtcNow());
         var dueRows = (await server.AllRowsAsync()).Where(r => r.StartsWith("SessionExpiry/"))
-            .Select(r => r.Split('/')).Where(r => string.CompareOrdinal(r[1], due) < 0).ToList();
+            .Select(r => r.Split('/')).Where(r => string.CompareOrdinal(Minute(r[1]), due) < 0).ToList();
         var partitions = dueRows.Select(r => r[1]).Distinct().Count();
-        // A sharded organization's sessions lie in the partitions of their members: each due expiry partition reads (and
-        // deletes from) each members-table partition it names once, so that part, too, varies with how the keys fell.
-        var groups = dueRows.Select(r => (r[1], r[2].Split('|'))).Select(g => (g.Item1, Core.Storage.MemberPartition.Of(g.Item2[0], Guid.ParseExact(g.Item2[2], "N")))).Distinct().Count();
+        var units = dueRows.Select(r => Unit(r[1])).Distinct().Count();
+        // A sharded organization's sessions lie in the partitions of their members: a unit reads (and deletes from) each
+        // members-table partition it names once, so that part varies with how the members fell.
+        var groups = dueRows.Select(r => (Unit(r[1]), r[2].Split('|'))).Select(g => (g.Item1, Core.Storage.MemberPartition.Of(g.Item2[0], Guid.ParseExact(g.Item2[2], "N")))).Distinct().Count();
         var costs = RequestCosts.Begin();
         var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
         Assert.InRange(partitions, 1, report.Due);
-        return (report, costs.TableRoundTrips, Bound(partitions, groups));
+        return (report, costs.TableRoundTrips, Bound(units, partitions, groups));
     }
 
+    private static string Minute(string indexPartition) => indexPartition.StartsWith('s') ? indexPartition[3..] : indexPartition[..12];
+    private static string Unit(string indexPartition) => indexPartition.StartsWith('s') ? indexPartition[..2] : "earlier";
+
     /// <summary>
-    /// What a sweep may cost, whatever else is stored: pruning the organization change feed and the plan's last look (2);
-    /// per due expiry partition its line in the plan, the read of its index rows and the delete of them (3); per
-    /// members-table partition it names, one query and at most one delete transaction (2).
+    /// What a sweep may cost, whatever else is stored: pruning the organization change feed and the plan (1 + 17); per
+    /// unit the read of its index rows (1); per due index partition a page more at most and the delete of its rows (2);
+    /// per members-table partition a unit names, one query and at most one delete transaction (2).
     /// </summary>
-    private static int Bound(int partitions, int groups) => 2 + 3 * partitions + 2 * groups;
+    private static int Bound(int units, int partitions, int groups) => 18 + units + 2 * partitions + 2 * groups;
 
     private async Task AddSessionsAsync(string organizationId, int count, int minutes)
     {
@@ -223,6 +233,26 @@ public sealed class SweepCostTests(SweepCostTests.OnePartitionAtATime server) : 
 
         Assert.Equal(30, reports.Sum(r => r.Deleted));
         Assert.Equal(10, (await server.AllRowsAsync()).Count(r => SessionRows.IsSessionRow(r, organizationId)));
+    }
+
+    [Fact]
+    public async Task A_members_sessions_due_in_six_minutes_cost_its_partition_one_read_and_one_delete()
+    {
+        var organizationId = await server.NewOrganizationAsync();
+        var email = $"minutes-{Guid.NewGuid():N}@example.com";
+        await server.NewMemberAsync(organizationId, email);
+        for (var minute = 0; minute < 6; minute++)
+        {
+            (await server.MigrateAsync(organizationId, email, durationMinutes: 5)).AssertOk();
+            server.Clock!.Advance(TimeSpan.FromMinutes(1));
+        }
+        server.Clock!.Advance(TimeSpan.FromMinutes(10));
+        Interlocked.Exchange(ref server.MembersRequests, 0);
+
+        var report = await server.Service<SweepExpiredSessions>().RunAsync(CancellationToken.None);
+
+        Assert.Equal((6, 6), (report.Due, report.Deleted));
+        Assert.Equal(2, server.MembersRequests); // one range read of the member's partition, one delete transaction
     }
 }
 
@@ -305,19 +335,12 @@ public sealed class SweepRaceTests(SweepRaceTests.WithHook server) : IClassFixtu
             public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
             {
                 if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && fixture.BeforeNextMembersBatch is { } hook
-                    && message.Request.Content is { } content && Body(content).Contains(fixture.TablePrefix + "Members", StringComparison.Ordinal))
+                    && message.Request.Content is { } content && TableRequests.Body(content).Contains(fixture.TablePrefix + "Members", StringComparison.Ordinal))
                 {
                     fixture.BeforeNextMembersBatch = null;
                     await hook();
                 }
                 await ProcessNextAsync(message, pipeline);
-            }
-
-            private static string Body(Azure.Core.RequestContent content)
-            {
-                using var stream = new MemoryStream();
-                content.WriteTo(stream, CancellationToken.None);
-                return System.Text.Encoding.UTF8.GetString(stream.ToArray());
             }
         }
     }
@@ -351,6 +374,33 @@ public sealed class SweepRaceTests(SweepRaceTests.WithHook server) : IClassFixtu
         (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = sessions[0].Str("session_token") })).AssertOk();
         foreach (var gone in sessions.Skip(1))
             (await server.PostAsync("/v1/b2b/sessions/authenticate", new { session_token = gone.Str("session_token") })).AssertError(404, "session_not_found");
-        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/" + Core.Storage.Keys.ExpiryBucket(server.Clock.GetUtcNow().AddMinutes(30))) && r.EndsWith(row));
+        Assert.Contains(await server.AllRowsAsync(), r => r.StartsWith("SessionExpiry/" + Core.Storage.Keys.ExpiryPartition(server.Clock.GetUtcNow().AddMinutes(30), partition) + "/") && r.EndsWith(row));
+    }
+}
+
+/// <summary>Counts the requests sent to one table (a $batch by the table its body names).</summary>
+internal sealed class TableRequests(string table, Action count) : Azure.Core.Pipeline.HttpPipelinePolicy
+{
+    public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+    {
+        if (Targets(message)) count();
+        ProcessNext(message, pipeline);
+    }
+
+    public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+    {
+        if (Targets(message)) count();
+        await ProcessNextAsync(message, pipeline);
+    }
+
+    private bool Targets(Azure.Core.HttpMessage message) =>
+        message.Request.Uri.Path.Contains("/" + table + "(", StringComparison.Ordinal)
+        || message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && message.Request.Content is { } content && Body(content).Contains(table, StringComparison.Ordinal);
+
+    internal static string Body(Azure.Core.RequestContent content)
+    {
+        using var stream = new MemoryStream();
+        content.WriteTo(stream, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }
