@@ -10,7 +10,7 @@ const args = process.argv.slice(2);
 const summary = args.includes("--summary");
 const file = args.find((a) => !a.startsWith("--")) ?? new URL("./costs.json", import.meta.url);
 const costs = JSON.parse(readFileSync(file, "utf8"));
-const { operations: op, organizationRead, organizationChangePoll, entityKiB: kib, limitSources, limits: lim, workload: w } = costs;
+const { operations: op, sweep, organizationRead, organizationChangePoll, entityKiB: kib, limitSources, limits: lim, workload: w } = costs;
 
 const k = w.sessionsPerMember;
 /** [a, b] → a + b·k (k: sessions a member holds); a plain number as is. */
@@ -23,6 +23,16 @@ const int = (x) => Math.round(x).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ","
 const pct = (x) => (x >= 0.1 ? int(x * 100) : (x * 100).toFixed(x >= 0.001 ? 1 : 2)) + "%";
 const num = (x) => (x >= 100 ? int(x) : x >= 10 ? x.toFixed(0) : x.toFixed(1));
 const times = (x) => (x >= 10 ? int(x) : x.toFixed(1)) + "x";
+
+/** The expected share of a partition a sweep visit reads, when its due rows are a Poisson count of mean λ. */
+function scannedShare(lambda) {
+  let p = Math.exp(-lambda), total = 0; // P(j = 0)
+  for (let j = 1; j < 10 * lambda + 50; j++) {
+    p *= lambda / j;
+    if (j >= 2) total += (p * (j - 1)) / (j + 1);
+  }
+  return total;
+}
 
 /** Requests per second of each operation. */
 function rates(members) {
@@ -59,18 +69,24 @@ function model(members, organizations, mode) {
   const orgPartition = Math.max((misses * kib.organization) / lim.organizationPartitions,
     (feedReads * w.organizationUpdatesPerMinute * kib.change)); // the feed: the current minute's rows, read by every poll
 
-  const account = sum(r, (o) => o.tables) + expiring * op.sweepPerExpiredSession.tables + orgReads + feedReads;
+  // The sweep runs every sweep.intervalSeconds; each run visits every member partition with rows due (each partition
+  // belongs to one expiry shard, whose whole backlog one unit reads): one range read and one delete transaction per
+  // partition visited, plus the index rows read (pages of 1,000) and deleted (transactions of 100), and the plan.
+  // Due rows per partition and run are a Poisson count; partitions: every organization's member shards.
+  const perRun = expiring * sweep.intervalSeconds;
+  const partitions = organizations * lim.memberShards;
+  const visits = partitions * -Math.expm1(-perRun / partitions);
+  const sweepRequests = (visits * sweep.tablesPerPartitionVisit + perRun * sweep.tablesPerIndexRow + sweep.tablesToPlan) / sweep.intervalSeconds;
+  const account = sum(r, (o) => o.tables) + sweepRequests + orgReads + feedReads;
 
   // The largest organization: its members spread over the member shards by a hash of their email.
   const largest = Math.min(members, Math.max(w.largestOrganizationSkew * (members / organizations), w.largestOrganizationFloor));
   const share = largest / members / lim.memberShards; // of all member traffic, in one shard partition
   const shardTraffic = share * (sum(r, (o) => kiB(o.rows)) + expiring * kiB(op.sweepPerExpiredSession.rows));
-  // The sweep asks a member partition with two or more rows due in one expiry partition for every expired row too,
-  // which the service answers by reading the whole partition (members, email rows, sessions).
-  const duePerExpiryPartition = (share * expiring * 60) / lim.expiryShards; // per minute
-  const scansPerMinute = w.sweepScansWholeMemberPartition
-    ? lim.expiryShards * (1 - Math.exp(-duePerExpiryPartition) * (1 + duePerExpiryPartition)) : 0;
-  const sweepScan = (scansPerMinute / 60) * (largest / lim.memberShards) * (kib.member + kib.email + k * kib.session);
+  // A visit reads the row-key range from the first due row of the partition to the last: with j due rows at random
+  // among the partition's member and session rows, (j - 1) / (j + 1) of them on average, once per run.
+  const scanned = scannedShare(share * perRun);
+  const sweepScan = (scanned / sweep.intervalSeconds) * (largest / lim.memberShards) * (kib.member + k * kib.session);
   const ownPartition = (largest / members) * sum(r, (o) => kiB(o.ownRows)); // Idempotency-Key records
   const memberPartition = Math.max(shardTraffic + sweepScan, ownPartition);
 
@@ -93,7 +109,7 @@ function model(members, organizations, mode) {
   ].sort((x, y) => y[1] - x[1]);
   const load = Object.fromEntries(loads);
   const notes = { "largest organization's busiest partition": sweepScan > 0 ? `of which the sweep's scan ${pct(sweepScan / lim.partitionEntitiesPerSecond)}` : "" };
-  return { members, organizations, mode, r, largest, account, orgReads, feedReads, memberPartition, sweepScan, orgPartition, expiry,
+  return { members, organizations, mode, r, largest, account, sweepRequests, expiring, orgReads, feedReads, memberPartition, sweepScan, orgPartition, expiry,
     signs, instances, cores, legacy, loads, load, notes };
 }
 
@@ -169,7 +185,8 @@ console.log(`Workload: every active member refreshes once per ${w.refreshSeconds
   `${pct(w.exchangesPerAuthenticate)} as many exchanges, ${pct(w.listsPerAuthenticate)} as many lists and ${pct(w.revokeAllsPerAuthenticate)} as many revoke-alls; ` +
   `a cutover of ${int(m)} logins/minute (${pct(w.signedTokenShare)} with signed tokens, half attest and half migrate; ${pct(w.firstSightShare)} first sights; ` +
   `of the other migrates ${pct(w.idempotencyKeyShare)} with an Idempotency-Key, ${pct(w.idempotencyReplayShare)} of those replayed); ` +
-  `sessions expire as fast as they are made (swept at ${op.sweepPerExpiredSession.tables} table requests each). ` +
+  `sessions expire as fast as they are made and are swept every ${sweep.intervalSeconds} s (${sweep.tablesPerPartitionVisit} requests per member partition with rows due, ` +
+  `${sweep.tablesPerIndexRow} per index row, ${sweep.tablesToPlan} to plan; ${op.sweepPerExpiredSession.tables} per expired session in the 1,000-organization backlog of bench/README §3b). ` +
   `The largest organization holds ${w.largestOrganizationSkew}x the average (N / organizations), at least ${int(w.largestOrganizationFloor)} members. ` +
   `Instances run at ${pct(w.targetCpuUse)} of ${lim.vcpuPerInstance} core each (${lim.instanceMemoryMB} MB); each reads an organization once per ` +
   `${int(w.organizationCacheSeconds)} s when it serves it (${pct(w.organizationByNameShare)} of those by slug: ${organizationRead.byName} reads) ` +

@@ -159,6 +159,18 @@ public sealed class CapacityModelTests
     }
 
     [Fact]
+    public void The_model_sweeps_as_often_as_the_default_schedule_and_plans_one_query_per_shard()
+    {
+        var sweep = Costs.GetProperty("sweep");
+        var schedule = NCrontab.CrontabSchedule.Parse(new Core.Options.SweepOptions().Schedule, new NCrontab.CrontabSchedule.ParseOptions { IncludingSeconds = true });
+        var start = new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Utc);
+        var first = schedule.GetNextOccurrence(start);
+        Assert.Equal(sweep.GetProperty("intervalSeconds").GetDouble(), (schedule.GetNextOccurrence(first) - first).TotalSeconds);
+        // The plan: one single-row query per expiry shard, and one for the rows under the earlier key schemes.
+        Assert.Equal(Keys.ExpiryShards + 1, sweep.GetProperty("tablesToPlan").GetInt32());
+    }
+
+    [Fact]
     public void The_model_has_the_instance_ceiling_and_size_the_bicep_deploys()
     {
         var bicep = File.ReadAllText(Path.Combine(Repository.Root, "infra", "main.bicep"));
