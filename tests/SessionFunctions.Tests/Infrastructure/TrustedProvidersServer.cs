@@ -6,13 +6,15 @@ namespace SessionFunctions.Tests.Infrastructure;
 /// A server (fake clock) whose organizations may trust providers that vouch by signature, each its own loopback
 /// <see cref="FakeTrustedProvider"/>: <c>signed</c> (JWKS only, no UserInfo, two audiences), <c>hybrid</c> (discovery
 /// document and a UserInfo endpoint, profile id <c>hybrid-profile</c>), <c>pem</c> (an ECDSA P-256 PEM key, ES256),
-/// <c>down</c> (a JWKS that never answers) and <c>budget</c> (UserInfo only, at most 1 call per second).
+/// <c>down</c> (a JWKS that never answers), <c>flaky</c> (JWKS only, for the one test that makes its refresh fail, so the
+/// failure's after-effects stay off the providers other tests count fetches of) and <c>budget</c> (UserInfo only, at most 1 call per second).
 /// </summary>
 public sealed class TrustedProvidersServer : ServerFixture, IAsyncLifetime
 {
     public FakeTrustedProvider Signed { get; private set; } = null!;
     public FakeTrustedProvider Hybrid { get; private set; } = null!;
     public FakeTrustedProvider Down { get; private set; } = null!;
+    public FakeTrustedProvider Flaky { get; private set; } = null!;
     public FakeUserInfoProvider HybridUserInfo { get; private set; } = null!;
     public FakeUserInfoProvider BudgetUserInfo { get; private set; } = null!;
     public ECDsa PemKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -28,6 +30,7 @@ public sealed class TrustedProvidersServer : ServerFixture, IAsyncLifetime
         Hybrid = await FakeTrustedProvider.StartAsync("hybrid-client-id");
         Down = await FakeTrustedProvider.StartAsync();
         Down.Failing = true;
+        Flaky = await FakeTrustedProvider.StartAsync();
         HybridUserInfo = await FakeUserInfoProvider.StartAsync();
         BudgetUserInfo = await FakeUserInfoProvider.StartAsync();
         await InitializeAsync();
@@ -36,14 +39,14 @@ public sealed class TrustedProvidersServer : ServerFixture, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        foreach (var p in new[] { Signed, Hybrid, Down }) await p.DisposeAsync();
+        foreach (var p in new[] { Signed, Hybrid, Down, Flaky }) await p.DisposeAsync();
         await HybridUserInfo.DisposeAsync();
         await BudgetUserInfo.DisposeAsync();
         PemKey.Dispose();
     }
 
     protected override IEnumerable<string> MoreSecrets =>
-        new[] { Signed, Hybrid, Down }.SelectMany(p => { lock (p.Issued) return p.Issued.ToList(); })
+        new[] { Signed, Hybrid, Down, Flaky }.SelectMany(p => { lock (p.Issued) return p.Issued.ToList(); })
             .Concat(HybridUserInfo.IssuedTokens).Concat(BudgetUserInfo.IssuedTokens);
 
     protected override void Configure(IDictionary<string, string?> settings)
@@ -69,6 +72,10 @@ public sealed class TrustedProvidersServer : ServerFixture, IAsyncLifetime
         settings["Sessions:Providers:down:Issuer"] = Down.Issuer;
         settings["Sessions:Providers:down:Audience"] = Down.Audience;
         settings["Sessions:Providers:down:JwksUrl"] = Down.JwksUrl;
+
+        settings["Sessions:Providers:flaky:Issuer"] = Flaky.Issuer;
+        settings["Sessions:Providers:flaky:Audience"] = Flaky.Audience;
+        settings["Sessions:Providers:flaky:JwksUrl"] = Flaky.JwksUrl;
 
         settings["Sessions:Providers:budget:UserInfoUrl"] = BudgetUserInfo.UserInfoUrl;
         settings["Sessions:Providers:budget:MaxCallsPerSecond"] = "1";
