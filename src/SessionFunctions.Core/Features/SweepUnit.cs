@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using SessionFunctions.Core.Storage;
 
@@ -52,5 +51,5 @@ public sealed record SweepUnit(char? Shard, string Before)
     }
 
     private static string NextMinute(string minute) =>
-        Keys.ExpiryBucket(new DateTimeOffset(DateTime.ParseExact(minute, "yyyyMMddHHmm", CultureInfo.InvariantCulture), TimeSpan.Zero).AddMinutes(1));
+        Keys.TryParseExpiryBucket(minute, out var at) ? Keys.ExpiryBucket(at.AddMinutes(1)) : throw new FormatException("not an expiry minute");
 }

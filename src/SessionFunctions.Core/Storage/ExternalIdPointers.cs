@@ -24,8 +24,11 @@ internal sealed class ExternalIdPointers(SessionTables tables)
     public static PointerEntity Pointer(Member member, string externalId) => new()
     {
         PartitionKey = member.OrganizationId, RowKey = Keys.MemberExternalId(externalId), Target = member.MemberId,
-        Email = Keys.Email(EmailAddress.Normalize(member.EmailAddress)),
+        Email = EmailRow(member),
     };
+
+    /// <summary>The email row (<c>email|{hash}</c>) a pointer claimed for <paramref name="member"/> names.</summary>
+    private static string EmailRow(Member member) => Keys.Email(EmailAddress.Normalize(member.EmailAddress));
 
     /// <summary>
     /// Adds the pointer for <paramref name="member"/>, or takes over one nobody holds: at once when it was claimed for the
@@ -46,7 +49,7 @@ internal sealed class ExternalIdPointers(SessionTables tables)
             throw new SessionException(ErrorTypes.DuplicateMemberExternalId);
         if (existing.Value.Email != pointer.Email && DateTimeOffset.UtcNow - written < InFlight)
             throw new SessionException(ErrorTypes.DuplicateMemberExternalId);
-        if (await HolderAsync(existing.Value, externalId, ct) is { } holder && holder.Member.Status != MemberStatus.Deleted)
+        if (await IsHeldAsync(existing.Value, externalId, ct))
             throw new SessionException(ErrorTypes.DuplicateMemberExternalId);
         try
         {
@@ -75,6 +78,10 @@ internal sealed class ExternalIdPointers(SessionTables tables)
         return null;
     }
 
+    /// <summary>Whether a member that is not deleted holds the external id <paramref name="pointer"/> names.</summary>
+    private async Task<bool> IsHeldAsync(PointerEntity pointer, string externalId, CancellationToken ct) =>
+        await HolderAsync(pointer, externalId, ct) is { } holder && holder.Member.Status != MemberStatus.Deleted;
+
     /// <summary>Gives back a pointer this request claimed, if nobody took it over since. Failing here only leaves a stale pointer.</summary>
     public async Task ReleaseAsync(PointerEntity claimed)
     {
@@ -90,7 +97,7 @@ internal sealed class ExternalIdPointers(SessionTables tables)
     {
         try
         {
-            if (await HolderAsync(claimed, externalId, CancellationToken.None) is { } holder && holder.Member.Status != MemberStatus.Deleted) return;
+            if (await IsHeldAsync(claimed, externalId, CancellationToken.None)) return;
         }
         catch (RequestFailedException) { return; } // storage failing: the pointer stays, stale, and is taken over later
         await ReleaseAsync(claimed);
@@ -100,7 +107,7 @@ internal sealed class ExternalIdPointers(SessionTables tables)
     public async Task ReleaseIfTargetAsync(Member member, string externalId, CancellationToken ct)
     {
         var existing = await tables.Members.GetEntityIfExistsAsync<PointerEntity>(member.OrganizationId, Keys.MemberExternalId(externalId), cancellationToken: ct);
-        if (existing.HasValue && (existing.Value!.Target == member.MemberId || existing.Value.Email == Keys.Email(EmailAddress.Normalize(member.EmailAddress))))
+        if (existing.HasValue && (existing.Value!.Target == member.MemberId || existing.Value.Email == EmailRow(member)))
             await ReleaseAsync(existing.Value);
     }
 }

@@ -59,7 +59,8 @@ internal static class Keys
     public static bool IsMemberSession(string rowKey) => rowKey.StartsWith("member|", StringComparison.Ordinal) && rowKey.Contains("|session|", StringComparison.Ordinal);
 
     /// <summary>Expiry buckets are whole UTC minutes, so a sweep reads only the partitions that are already due.</summary>
-    public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    public static string ExpiryBucket(DateTimeOffset at) => at.UtcDateTime.ToString(ExpiryBucketFormat, CultureInfo.InvariantCulture);
+    private const string ExpiryBucketFormat = "yyyyMMddHHmm";
 
     /// <summary>How many partitions one expiry minute is spread over (see <see cref="ExpiryPartition"/>).</summary>
     public const int ExpiryShards = 16;
@@ -90,8 +91,17 @@ internal static class Keys
         && (value.Length == 12 || value[12] == '-' && char.IsAsciiHexDigitLower(value[13]));
 
     /// <summary>An expiry minute as <see cref="ExpiryBucket"/> writes it (<c>yyyyMMddHHmm</c>).</summary>
-    public static bool IsExpiryBucket(string value) =>
-        value.Length == 12 && DateTime.TryParseExact(value, "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    public static bool IsExpiryBucket(string value) => TryParseExpiryBucket(value, out _);
+
+    /// <summary>The UTC minute an expiry bucket (<see cref="ExpiryBucket"/>'s text) names.</summary>
+    public static bool TryParseExpiryBucket(string value, out DateTimeOffset minute)
+    {
+        minute = default;
+        if (value.Length != 12 || !DateTime.TryParseExact(value, ExpiryBucketFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)) return false;
+        minute = new DateTimeOffset(at, TimeSpan.Zero);
+        return true;
+    }
 
     /// <summary>
     /// Rows of the members table that lapse and the sweep may delete once expired: sessions of either layout and
