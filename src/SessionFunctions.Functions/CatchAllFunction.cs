@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
 using SessionFunctions.Api;
 
 namespace SessionFunctions.Functions;
@@ -16,19 +16,17 @@ namespace SessionFunctions.Functions;
 public static class CatchAllFunction
 {
     [Function("CatchAllGet")]
-    public static Task RunGet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.CatchAll.Get)] HttpRequest req) => Dispatch(req);
+    public static Task<HttpResponseData> RunGet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = SessionApiRoutes.CatchAll.Get)] HttpRequestData req) => FunctionHttp.DispatchAsync(req);
 
     [Function("CatchAllPost")]
-    public static Task RunPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.CatchAll.Post)] HttpRequest req) => Dispatch(req);
+    public static Task<HttpResponseData> RunPost([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = SessionApiRoutes.CatchAll.Post)] HttpRequestData req) => FunctionHttp.DispatchAsync(req);
 
     [Function("CatchAllPut")]
-    public static Task RunPut([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.CatchAll.Put)] HttpRequest req) => Dispatch(req);
+    public static Task<HttpResponseData> RunPut([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = SessionApiRoutes.CatchAll.Put)] HttpRequestData req) => FunctionHttp.DispatchAsync(req);
 
     [Function("CatchAllDelete")]
-    public static Task RunDelete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.CatchAll.Delete)] HttpRequest req) => Dispatch(req);
+    public static Task<HttpResponseData> RunDelete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = SessionApiRoutes.CatchAll.Delete)] HttpRequestData req) => FunctionHttp.DispatchAsync(req);
 
     [Function("CatchAll")]
-    public static Task Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", "head", "options", Route = SessionApiRoutes.CatchAll.Other)] HttpRequest req) => Dispatch(req);
-
-    private static Task Dispatch(HttpRequest req) => SessionApiDispatch.DispatchAsync(req.HttpContext);
+    public static Task<HttpResponseData> Run([HttpTrigger(AuthorizationLevel.Anonymous, "patch", "head", "options", Route = SessionApiRoutes.CatchAll.Other)] HttpRequestData req) => FunctionHttp.DispatchAsync(req);
 }

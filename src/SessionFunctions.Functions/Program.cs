@@ -2,8 +2,8 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using SessionFunctions.Functions;
 
-// The Functions host forwards each HTTP request to this worker's ASP.NET Core pipeline; options are validated at start-up.
+// The Functions host hands each HTTP request to its function whole, in the invocation (FunctionHttp); options are
+// validated at start-up.
 var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
 builder.AddSessionWorker();
 builder.Build().Run();

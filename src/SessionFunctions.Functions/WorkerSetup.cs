@@ -13,13 +13,11 @@ public static class WorkerSetup
     /// Everything the functions need (Program.cs, and the tests that resolve them without a host): the API; the Server's
     /// log filters, plus our own lines at Warning, so a successful call writes none (in the worker each line travels to
     /// the host over gRPC and is billed in Application Insights); and, when exporting, the Functions OpenTelemetry
-    /// integration, which joins the worker's spans to the host's; and <see cref="DrainRequestBody"/>, so the host's proxy
-    /// always gets the answer.
+    /// integration, which joins the worker's spans to the host's.
     /// </summary>
     public static FunctionsApplicationBuilder AddSessionWorker(this FunctionsApplicationBuilder builder)
     {
         builder.Services.AddSessionApi(builder.Configuration);
-        builder.UseMiddleware<DrainRequestBody>();
         builder.Logging.AddSessionLogFilters().AddFilter("SessionFunctions", LogLevel.Warning);
         if (SessionTelemetry.IsExporting(builder.Configuration))
             builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();

@@ -16,7 +16,6 @@ var sinceStart = () => (DateTime.Now - Process.GetCurrentProcess().StartTime).To
 var marks = new Dictionary<string, double> { ["main"] = sinceStart() };
 
 var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
 builder.AddSessionWorker();
 var registrations = builder.Services;
 await using var services = builder.Services.BuildServiceProvider();

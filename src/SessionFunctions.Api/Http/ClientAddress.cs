@@ -6,14 +6,14 @@ namespace SessionFunctions.Api.Http;
 
 /// <summary>
 /// The client address the per-client limits count against (IPv6: its /64, since one customer network hands out a whole
-/// /64). With no trusted proxy (<c>Api__RateLimit__TrustedProxies</c> 0, the default) it is the connection's address, as
-/// the host reports it: on the Server, the caller's own address, whatever <c>X-Forwarded-For</c> it sends; in the
-/// Functions worker, the address the Functions host saw, which the host puts in <c>X-Forwarded-For</c> in place of
-/// whatever the caller sent (and the worker applies). With N trusted proxies in front of the host, each appending the
-/// address it saw, it is the N-th address from the right of <c>X-Forwarded-For</c>: the one the outermost trusted proxy
-/// appended. A caller can only add addresses to the left of it, so a forged header cannot pick its bucket. A request
-/// with fewer addresses than trusted proxies, or an unreadable one there, did not come through them: all such requests
-/// share one bucket, <c>client:unverified</c>.
+/// /64). With no trusted proxy (<c>Api__RateLimit__TrustedProxies</c> 0, the default) it is the connection's address:
+/// on the Server, the caller's own, whatever <c>X-Forwarded-For</c> it sends. The Functions host hands the worker no
+/// address at all (its invocation message carries the request's URL, headers and body only), so in the Functions app
+/// every request counts in one bucket, <c>client:unverified</c>, unless trusted proxies are configured. With N trusted
+/// proxies in front of the host, each appending the address it saw, it is the N-th address from the right of
+/// <c>X-Forwarded-For</c>: the one the outermost trusted proxy appended. A caller can only add addresses to the left of
+/// it, so a forged header cannot pick its bucket. A request with fewer addresses than trusted proxies, or an unreadable
+/// one there, did not come through them: all such requests share the same bucket.
 /// </summary>
 internal static class ClientAddress
 {
@@ -22,7 +22,11 @@ internal static class ClientAddress
     public static string Key(HttpContext context, int trustedProxies)
     {
         IPAddress? address;
-        if (trustedProxies <= 0) address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (trustedProxies <= 0)
+        {
+            if (context.Connection.RemoteIpAddress is not { } connection) return Unverified;
+            address = connection;
+        }
         else
         {
             var hops = context.Request.Headers["X-Forwarded-For"].SelectMany(v => (v ?? "").Split(',')).ToList();

@@ -13,6 +13,7 @@ public static class ErrorStatus
         ErrorKind.NotFound => 404,
         ErrorKind.MethodNotAllowed => 405,
         ErrorKind.Conflict => 409,
+        ErrorKind.LengthRequired => 411,
         ErrorKind.PayloadTooLarge => 413,
         ErrorKind.UnsupportedMediaType => 415,
         ErrorKind.UnprocessableEntity => 422,

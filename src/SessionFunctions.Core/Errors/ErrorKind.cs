@@ -12,6 +12,7 @@ public enum ErrorKind
     NotFound,
     MethodNotAllowed,
     Conflict,
+    LengthRequired,
     PayloadTooLarge,
     UnsupportedMediaType,
     UnprocessableEntity,

@@ -8,6 +8,7 @@ public static class ErrorTypes
     public static readonly ErrorType InvalidArgument = new("invalid_argument", ErrorKind.BadRequest, "The request has a missing or invalid argument.");
     public static readonly ErrorType UnsupportedContentType = new("bad_request", ErrorKind.UnsupportedMediaType, "Request bodies must be JSON with Content-Type: application/json.");
     public static readonly ErrorType RequestTooLarge = new("bad_request", ErrorKind.PayloadTooLarge, "The request body is too large.");
+    public static readonly ErrorType LengthRequired = new("bad_request", ErrorKind.LengthRequired, "Send the request body with a Content-Length header, not chunked.");
     public static readonly ErrorType HeadersTooLarge = new("bad_request", ErrorKind.HeadersTooLarge, "The request headers are too large.");
     public static readonly ErrorType RouteNotFound = new("route_not_found", ErrorKind.NotFound, "The requested route was not found.");
     public static readonly ErrorType MethodNotAllowed = new("method_not_allowed", ErrorKind.MethodNotAllowed, "The HTTP method is not allowed on this route.");

@@ -74,8 +74,17 @@ public sealed partial class FunctionsMetadataTests
         var function = HttpFunctions().Single(f => f.Name == Route(name).Name);
         var method = EntryPoint(function.EntryPoint);
         // Route values are read from the path by the route's own template, so the function binds nothing else.
-        Assert.Equal([typeof(Microsoft.AspNetCore.Http.HttpRequest)], method.GetParameters().Select(p => p.ParameterType));
+        Assert.Equal([typeof(Microsoft.Azure.Functions.Worker.Http.HttpRequestData)], method.GetParameters().Select(p => p.ParameterType));
         Assert.Equal(name, method.Name);
+    }
+
+    [Fact]
+    public void Every_http_function_answers_through_its_return_value()
+    {
+        // The built-in HTTP model: the host takes the answer from the invocation's result, an "http" output named $return.
+        foreach (var f in Metadata.Where(f => Bindings(f).Any(b => b.GetProperty("type").GetString() == "httpTrigger")))
+            Assert.Single(Bindings(f), b => b.GetProperty("name").GetString() == "$return" && b.GetProperty("type").GetString() == "http"
+                && b.GetProperty("direction").GetString() == "Out");
     }
 
     [Fact]

@@ -17,9 +17,9 @@ using SessionFunctions.Tests.Infrastructure;
 namespace SessionFunctions.Tests.Functions;
 
 /// <summary>
-/// Builds the worker's services the way Program.cs does (FunctionsApplication, ConfigureFunctionsWebApplication,
-/// AddSessionWorker), with the settings of local.settings.example.json, and without a host: a missing registration
-/// or a setting the example lacks fails here, not in Azure.
+/// Builds the worker's services the way Program.cs does (FunctionsApplication, AddSessionWorker), with the settings of
+/// local.settings.example.json, and without a host: a missing registration or a setting the example lacks fails here,
+/// not in Azure. Requests reach the functions themselves as the worker hands them over (<see cref="InvocationRequest"/>).
 /// </summary>
 public sealed class WorkerServicesTests : IAsyncLifetime
 {
@@ -36,7 +36,7 @@ public sealed class WorkerServicesTests : IAsyncLifetime
     }
 
     /// <summary>The worker's services as Program.cs registers them, optionally exporting telemetry over OTLP.</summary>
-    private ServiceProvider Build(string? exportTo)
+    private ServiceProvider Build(string? exportTo, IDictionary<string, string?>? overrides = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         // What `func start` hands the worker: local.settings.example.json's Values as environment-style settings.
@@ -46,11 +46,11 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         settings["Storage:TablePrefix"] = TestStorage.NewTablePrefix();
         settings["Signing:LocalKeyPath"] = Path.Combine(_directory, "signing-key.pem");
         if (exportTo is not null) settings[SessionTelemetry.OtlpSetting] = exportTo;
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
         _projectId = settings["Sessions:ProjectId"]!;
         _secret = settings["Sessions:ProjectSecret"]!;
 
-        builder.ConfigureFunctionsWebApplication();
         builder.AddSessionWorker();
         builder.Logging.AddProvider(_logs);
         _registrations = builder.Services;
@@ -80,33 +80,124 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         Assert.NotNull(ActivatorUtilities.CreateInstance(_services, type));
     }
 
-    [Fact]
-    public async Task Every_route_is_served_by_name_through_the_workers_services_without_a_500()
+    private string Basic => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_projectId}:{_secret}"));
+
+    private async Task StartUpAsync()
     {
         // Our start-up work (tables, signing keys); the worker's own hosted services need the host's gRPC channel.
         foreach (var d in _registrations.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Assembly == typeof(SessionTables).Assembly))
             await ((IHostedService)ActivatorUtilities.CreateInstance(_services, d.ImplementationType!)).StartAsync(CancellationToken.None);
+    }
 
+    /// <summary>Calls the function named <paramref name="function"/> (a method of HttpFunctions or CatchAllFunction) as the worker would.</summary>
+    private async Task<InvocationAnswer> InvokeAsync(Type functions, string function, string method, string pathAndQuery, string? body = "{}",
+        IDictionary<string, string>? headers = null, string? contentType = "application/json")
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { ["authorization"] = Basic };
+        if (headers?.ContainsKey("authorization") == true) all["authorization"] = headers["authorization"];
+        var request = new InvocationRequest(scope.ServiceProvider, method, pathAndQuery, body, all, contentType);
+        var answer = await (Task<Microsoft.Azure.Functions.Worker.Http.HttpResponseData>)functions.GetMethod(function)!.Invoke(null, [request])!;
+        return InvocationAnswer.Read(answer);
+    }
+
+    [Fact]
+    public async Task Every_route_is_served_by_its_own_function_through_the_workers_services_without_a_500()
+    {
+        await StartUpAsync();
         foreach (var route in SessionApiRoutes.All)
         {
-            await using var scope = _services.CreateAsyncScope();
             var path = "/" + string.Join('/', route.Template.Split('/').Select(s => s.StartsWith('{') ? (s == "{project_id}" ? _projectId : "unknown") : s));
-            var context = new DefaultHttpContext
-            {
-                RequestServices = scope.ServiceProvider,
-                Request = { Method = route.Verb, Path = path, ContentType = "application/json", Body = new MemoryStream("{}"u8.ToArray()) },
-                Response = { Body = new MemoryStream() },
-            };
-            context.Request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_projectId}:{_secret}"))).ToString();
-
-            await SessionApi.ServeAsync(context.Request, route.Name); // what the route's own function calls
-
-            context.Response.Body.Position = 0;
-            var body = new StreamReader(context.Response.Body).ReadToEnd();
+            var answer = await InvokeAsync(typeof(HttpFunctions), route.Name, route.Verb, path);
             // Each handler resolves the services it needs before it reads its input: 200 or a client error, never a 500.
-            Assert.True(context.Response.StatusCode is >= 200 and < 500, $"{route.Verb} {path}: {context.Response.StatusCode} {body}");
+            Assert.True(answer.Status is >= 200 and < 500, $"{route.Verb} {path}: {answer.Status} {answer.Body}");
+            Assert.Equal("application/json; charset=utf-8", answer.Headers["Content-Type"]);
         }
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("failed unexpectedly"));
+    }
+
+    [Fact]
+    public async Task The_function_answers_what_the_api_wrote_status_headers_and_json()
+    {
+        await StartUpAsync();
+        var jwks = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.Jwks), "GET", $"/v1/b2b/sessions/jwks/{_projectId}", body: null);
+        Assert.Equal(200, jwks.Status);
+        Assert.NotEmpty(jwks.Json.GetProperty("keys").EnumerateArray());
+
+        var wrongVerb = await InvokeAsync(typeof(CatchAllFunction), nameof(CatchAllFunction.Run), "PATCH", "/v1/b2b/sessions/migrate");
+        Assert.Equal((405, "method_not_allowed", "POST"), (wrongVerb.Status, wrongVerb.ErrorType, wrongVerb.Headers["Allow"]));
+
+        var unknown = await InvokeAsync(typeof(CatchAllFunction), nameof(CatchAllFunction.RunGet), "GET", "/v1/b2b/nothing/here", body: null);
+        Assert.Equal((404, "route_not_found"), (unknown.Status, unknown.ErrorType));
+
+        var badCredentials = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.MigrateSession), "POST", "/v1/b2b/sessions/migrate",
+            headers: new Dictionary<string, string> { ["authorization"] = "Basic " + Convert.ToBase64String("project-test-x:wrong"u8) });
+        Assert.Equal((401, "unauthorized_credentials"), (badCredentials.Status, badCredentials.ErrorType));
+        Assert.StartsWith("request-id-", badCredentials.Json.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task The_query_the_body_and_escaped_path_segments_reach_the_api_as_the_client_sent_them()
+    {
+        await StartUpAsync();
+        // The query string is read from the URL: a parameter given twice is refused by name.
+        var twice = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.ListSessions), "GET", "/v1/b2b/sessions?organization_id=a&organization_id=b", body: null);
+        Assert.Equal((400, "invalid_argument"), (twice.Status, twice.ErrorType));
+        Assert.Contains("organization_id", twice.Json.GetProperty("error_message").GetString());
+
+        // %2F inside a segment stays inside it: the route still matches and the value is the organization's id, not a path.
+        var escaped = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.GetOrganization), "GET", "/v1/b2b/organizations/a%2Fb", body: null);
+        Assert.NotEqual("route_not_found", escaped.ErrorType);
+        Assert.Equal(404, escaped.Status);
+
+        var body = "{\"organization_name\": 7}";
+        var wrongType = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", body);
+        Assert.Equal((400, "invalid_argument"), (wrongType.Status, wrongType.ErrorType));
+
+        var text = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", "hello", contentType: "text/plain");
+        Assert.Equal(415, text.Status);
+
+        // The host drops a chunked body (it passes bodies on only with a Content-Length): refused, never read as {}.
+        var chunked = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", body: null,
+            headers: new Dictionary<string, string> { ["transfer-encoding"] = "chunked", ["content-type"] = "application/json" });
+        Assert.Equal((411, "bad_request"), (chunked.Status, chunked.ErrorType));
+
+        var large = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", "{\"x\":\"" + new string('a', 70 * 1024) + "\"}");
+        Assert.Equal((413, "bad_request"), (large.Status, large.ErrorType));
+    }
+
+    /// <summary>
+    /// The host sends the worker no client address, and whatever X-Forwarded-For the caller wrote: without trusted proxies
+    /// every caller of the Functions app counts in one bucket (a forged header picks none); with one, the address it
+    /// appended (the right-most) counts.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task In_the_worker_the_per_client_limits_count_one_shared_bucket_unless_a_trusted_proxy_names_the_client(int trustedProxies)
+    {
+        await _services.DisposeAsync();
+        _services = Build(exportTo: null, new Dictionary<string, string?>
+        {
+            ["Api:RateLimit:FailedAuthenticationPermits"] = "2",
+            ["Api:RateLimit:TrustedProxies"] = trustedProxies.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Api:RateLimit:Window"] = "00:10:00",
+        });
+        await StartUpAsync();
+        async Task<int> BadCredentialsAsync(string forwardedFor) => (await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.MigrateSession), "POST",
+            "/v1/b2b/sessions/migrate", headers: new Dictionary<string, string>
+            {
+                ["authorization"] = "Basic " + Convert.ToBase64String("project-test-x:wrong"u8),
+                ["x-forwarded-for"] = forwardedFor,
+            })).Status;
+
+        Assert.Equal(401, await BadCredentialsAsync("198.51.100.1"));
+        Assert.Equal(401, await BadCredentialsAsync("198.51.100.2, 203.0.113.5"));
+        // A third caller: refused with the others when nothing names it, counted on its own when a trusted proxy does.
+        Assert.Equal(trustedProxies == 0 ? 429 : 401, await BadCredentialsAsync("203.0.113.6"));
+        // The second caller again, behind a forged left part: its own second failure, or the shared bucket's fourth.
+        Assert.Equal(trustedProxies == 0 ? 429 : 401, await BadCredentialsAsync("198.51.100.9, 203.0.113.5"));
+        Assert.Equal(429, await BadCredentialsAsync("203.0.113.7, 203.0.113.5"));
     }
 
     [Fact]

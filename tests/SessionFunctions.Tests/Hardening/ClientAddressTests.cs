@@ -1,12 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using SessionFunctions.Tests.Infrastructure;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace SessionFunctions.Tests.Hardening;
 
@@ -18,7 +12,7 @@ public sealed class ClientAddressTests
 {
     private const string Migrate = "/v1/b2b/sessions/migrate";
 
-    private class Limited(int trustedProxies, bool likeFunctionsWorker = false) : ServerFixture
+    private class Limited(int trustedProxies) : ServerFixture
     {
         protected override void Configure(IDictionary<string, string?> settings)
         {
@@ -26,19 +20,6 @@ public sealed class ClientAddressTests
             settings["Api:RateLimit:TrustedProxies"] = trustedProxies.ToString();
             settings["Api:RateLimit:Window"] = "00:10:00";
         }
-
-        /// <summary>What the Functions worker's ASP.NET Core integration does before any function runs (Worker.Extensions.Http.AspNetCore).</summary>
-        protected override void ConfigureServices(IServiceCollection services)
-        {
-            if (!likeFunctionsWorker) return;
-            services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.All);
-            services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
-        }
-    }
-
-    private sealed class ForwardedHeadersFirst : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app => { app.UseForwardedHeaders(); next(app); };
     }
 
     private static async Task WithServerAsync(Limited server, Func<ServerFixture, Task> test)
@@ -100,41 +81,4 @@ public sealed class ClientAddressTests
             (await BadCredentialsAsync(at, "127.0.0.4", "not-an-address, 203.0.113.5")).AssertError(429, "too_many_requests");
             (await BadCredentialsAsync(at, "127.0.0.4", "203.0.113.7, 203.0.113.5")).AssertError(401, "unauthorized_credentials");
         });
-
-    /// <summary>
-    /// The Functions host proxies each HTTP request to the worker with YARP's direct forwarder and its default transforms
-    /// (DefaultHttpProxyService in azure-functions-host), which set X-Forwarded-For to the address the host saw, replacing
-    /// the caller's; the worker applies it (UseForwardedHeaders, loopback proxies trusted). So through a local host each
-    /// caller is counted by its own address, as on the Server, and a forged header is dropped by the host.
-    /// </summary>
-    [Fact]
-    public async Task Through_a_functions_host_each_caller_counts_by_its_own_address_and_a_forged_header_is_replaced() =>
-        await WithServerAsync(new Limited(trustedProxies: 0, likeFunctionsWorker: true), async worker =>
-        {
-            await using var host = await ForwardingHostAsync(worker.Client.BaseAddress!);
-            (await BadCredentialsAsync(host.Address, "127.0.0.2", "198.51.100.1")).AssertError(401, "unauthorized_credentials");
-            (await BadCredentialsAsync(host.Address, "127.0.0.2", "198.51.100.2")).AssertError(401, "unauthorized_credentials");
-            (await BadCredentialsAsync(host.Address, "127.0.0.2", "198.51.100.3")).AssertError(429, "too_many_requests");
-            (await BadCredentialsAsync(host.Address, "127.0.0.3", "127.0.0.2")).AssertError(401, "unauthorized_credentials"); // not the host's
-        });
-
-    private sealed class ForwardingHost(WebApplication app, Uri address) : IAsyncDisposable
-    {
-        public Uri Address => address;
-        public async ValueTask DisposeAsync() => await app.DisposeAsync();
-    }
-
-    /// <summary>A stand-in for the Functions host's HTTP proxying: YARP's IHttpForwarder with its default transformer.</summary>
-    private static async Task<ForwardingHost> ForwardingHostAsync(Uri worker)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddHttpForwarder();
-        var app = builder.Build();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        app.Run(async context => await forwarder.SendAsync(context, worker.ToString(), invoker, new ForwarderRequestConfig()));
-        await app.StartAsync();
-        return new ForwardingHost(app, new Uri(app.Urls.First()));
-    }
 }

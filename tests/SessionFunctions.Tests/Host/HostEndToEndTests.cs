@@ -208,6 +208,12 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
         var (doubled, ran) = await host.SendAsync(Request("GET", "/v1//b2b/sessions"));
         Assert.Equal("CatchAllGet", ran);
         (await Read(doubled)).AssertError(404, "route_not_found");
+        // The host passes a body on only with a Content-Length; a chunked one is refused, not read as empty.
+        var chunked = Request("POST", "/v1/b2b/sessions/authenticate");
+        chunked.Content = new StreamContent(new MemoryStream("{\"session_token\":\"x\"}"u8.ToArray()));
+        chunked.Content.Headers.ContentType = new("application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        (await Read((await host.SendAsync(chunked)).Response)).AssertError(411, "bad_request");
         var text = Request("POST", "/v1/b2b/sessions/authenticate");
         text.Content = new StringContent("session_token=x", Encoding.UTF8, "text/plain");
         Assert.Equal(415, (int)(await Read((await host.SendAsync(text)).Response)).Status);

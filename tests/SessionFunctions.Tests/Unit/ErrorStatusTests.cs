@@ -23,6 +23,7 @@ public sealed partial class ErrorStatusTests
         [ErrorKind.MethodNotAllowed] = 405,
         [ErrorKind.Conflict] = 409,
         [ErrorKind.UnprocessableEntity] = 422,
+        [ErrorKind.LengthRequired] = 411,
         [ErrorKind.PayloadTooLarge] = 413,
         [ErrorKind.UnsupportedMediaType] = 415,
         [ErrorKind.HeadersTooLarge] = 431,
