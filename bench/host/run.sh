@@ -3,7 +3,7 @@
 # standalone Server, on one Azurite, in one interleaved run.
 #   1. launch to first answer: the Server, and the host (with its worker: the app as `dotnet publish` makes it,
 #      ReadyToRun, and as a plain build, JIT), alternating, STARTS times each; for the host also the worker's own
-#      time from its launch (its /proc start time) to the first answer.
+#      time from its launch (its /proc start time) to the first answer; and the CPU each process had spent by then.
 #   2. CPU per request (user + system from /proc/<pid>/stat; host + worker together, and each) for migrate,
 #      authenticate by token, by JWT and JWKS: wrk on CONNECTIONS connections, ROUNDS rounds, each round running every
 #      endpoint on the Server and then on the host, so both see the same machine load.
@@ -14,6 +14,8 @@
 # Before/after: BEFORE_APP=<folder of the app published from another commit> adds the target "host-before" (a second
 # host running that app) to every round and start-up series, alternating with "host", so both are measured in one run:
 #   git archive <commit> | tar -x -C /tmp/before && dotnet publish /tmp/before/src/SessionFunctions.Functions -c Release -o /tmp/before-app
+# HOST_ENV / BEFORE_HOST_ENV: app settings (NAME=value, space-separated) for the host target / the before host only, e.g.
+#   BEFORE_APP=<this app, published again> HOST_ENV="DOTNET_gcServer=0"   measures a host setting against none.
 # The host logs nothing to its console here (SF_HOST_CONSOLE_LOG=0), as in Azure. Stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +24,7 @@ source bench/lib.sh
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} CONNECTIONS=${CONNECTIONS:-16} STARTS=${STARTS:-3}
 MEMBERS=${MEMBERS:-1000} SESSIONS=${SESSIONS:-1000}
 ENDPOINTS=${ENDPOINTS:-migrate authenticate-token authenticate-jwt jwks} JIT_STARTS=${JIT_STARTS:-1} BEFORE_APP=${BEFORE_APP:-}
+HOST_ENV=${HOST_ENV:-} BEFORE_HOST_ENV=${BEFORE_HOST_ENV:-}
 [ -z "$BEFORE_APP" ] || [ -f "$BEFORE_APP/functions.metadata" ] || { echo "BEFORE_APP=$BEFORE_APP holds no Functions app" >&2; exit 2; }
 RESULTS=${RESULTS:-bench/results/host-$(date -u +%Y%m%d-%H%M%S)}
 OUT=bench/.out/host
@@ -75,8 +78,9 @@ start_server() { # port -> SERVER_PID
   env "${APP_ENV[@]}" dotnet "$OUT/server/SessionFunctions.Server.dll" --urls "http://127.0.0.1:$1" --contentRoot "$OUT/server" >>"$BENCH_TMP/server.log" 2>&1 &
   SERVER_PID=$!
 }
-start_host() { # port app-dir -> HOST_PID
-  (cd "$SF_HOST_DIR" && exec env -u CONTAINER_NAME "${APP_ENV[@]}" AzureWebJobsScriptRoot="$2" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
+start_host() { # port app-dir [extra env, space-separated] -> HOST_PID
+  local extra=(); read -r -a extra <<<"${3:-}"
+  (cd "$SF_HOST_DIR" && exec env -u CONTAINER_NAME "${APP_ENV[@]}" ${extra[@]+"${extra[@]}"} AzureWebJobsScriptRoot="$2" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
     AzureWebJobsStorage="$STORAGE" AzureWebJobsSecretStorageType=files FUNCTIONS_SECRETS_PATH="$BENCH_TMP/secrets" \
     AZURE_FUNCTIONS_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$1" DOTNET_ROLL_FORWARD=Major SF_HOST_CONSOLE_LOG=0 \
     dotnet Microsoft.Azure.WebJobs.Script.WebHost.dll) >>"$BENCH_TMP/host.log" 2>&1 &
@@ -104,26 +108,28 @@ STARTUP="$RESULTS/startup.jsonl"; : >"$STARTUP"
 for i in $(seq "$STARTS"); do
   PORT=$(free_port); t0=$(now_ms); start_server "$PORT"
   t1=$(first_answer "http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$PROJECT" $SERVER_PID)
-  echo "{\"target\":\"server\",\"run\":$i,\"first_answer_ms\":$((t1 - t0))}" | tee -a "$STARTUP"; stop $SERVER_PID
+  c=$(cpu_ms $SERVER_PID)
+  echo "{\"target\":\"server\",\"run\":$i,\"first_answer_ms\":$((t1 - t0)),\"cpu_ms_to_first_answer\":$c}" | tee -a "$STARTUP"; stop $SERVER_PID
   apps=("r2r=$PWD/$OUT/app-r2r"); [ -n "$BEFORE_APP" ] && apps+=("before=$BEFORE_APP"); [ "$JIT_STARTS" = 1 ] && apps+=("jit=$PWD/$OUT/app-jit")
   for entry in "${apps[@]}"; do
     app=${entry%%=*}
-    PORT=$(free_port); t0=$(now_ms); start_host "$PORT" "${entry#*=}"
+    env_of=HOST_ENV; [ "$app" = before ] && env_of=BEFORE_HOST_ENV
+    PORT=$(free_port); t0=$(now_ms); start_host "$PORT" "${entry#*=}" "${!env_of}"
     t1=$(first_answer "http://127.0.0.1:$PORT/v1/b2b/sessions/jwks/$PROJECT" $HOST_PID)
-    w=$(worker_of $HOST_PID); ws=$(started_ms "$w")
-    echo "{\"target\":\"host\",\"app\":\"$app\",\"run\":$i,\"first_answer_ms\":$((t1 - t0)),\"worker_launch_to_first_answer_ms\":$((t1 - ws))}" | tee -a "$STARTUP"
+    w=$(worker_of $HOST_PID); ws=$(started_ms "$w"); wc=$(cpu_ms "$w"); hc=$(cpu_ms $HOST_PID)
+    echo "{\"target\":\"host\",\"app\":\"$app\",\"run\":$i,\"first_answer_ms\":$((t1 - t0)),\"worker_launch_to_first_answer_ms\":$((t1 - ws)),\"worker_cpu_ms_to_first_answer\":$wc,\"cpu_ms_to_first_answer\":$hc}" | tee -a "$STARTUP"
     stop $HOST_PID
   done
 done
 
 echo "2. CPU per request..."
 S_PORT=$(free_port); start_server "$S_PORT"; bench_track $SERVER_PID
-H_PORT=$(free_port); start_host "$H_PORT" "$PWD/$OUT/app-r2r"; bench_track $HOST_PID; H_PID=$HOST_PID
+H_PORT=$(free_port); start_host "$H_PORT" "$PWD/$OUT/app-r2r" "$HOST_ENV"; bench_track $HOST_PID; H_PID=$HOST_PID
 wait_http "http://127.0.0.1:$S_PORT/v1/b2b/sessions/jwks/$PROJECT" 90 $SERVER_PID
 wait_http "http://127.0.0.1:$H_PORT/v1/b2b/sessions/jwks/$PROJECT" 120 $H_PID
 WORKER_PID=$(worker_of $H_PID)
 if [ -n "$BEFORE_APP" ]; then
-  B_PORT=$(free_port); start_host "$B_PORT" "$BEFORE_APP"; bench_track $HOST_PID; B_PID=$HOST_PID
+  B_PORT=$(free_port); start_host "$B_PORT" "$BEFORE_APP" "$BEFORE_HOST_ENV"; bench_track $HOST_PID; B_PID=$HOST_PID
   wait_http "http://127.0.0.1:$B_PORT/v1/b2b/sessions/jwks/$PROJECT" 120 $B_PID
   B_WORKER_PID=$(worker_of $B_PID)
 fi

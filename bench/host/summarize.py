@@ -24,12 +24,15 @@ for endpoint in dict.fromkeys(r["endpoint"] for r in load):
               f"{'' if worker is None else f'{worker:.3f}'} | {'' if host is None else f'{host:.3f}'} | {ratio} |")
 
 print()
-print("| start-up | runs | launch to first answer, median ms (min-max) | worker launch to first answer, median ms (min-max) |")
-print("|---|--:|--:|--:|")
+print("| start-up | runs | launch to first answer, median ms (min-max) | worker launch to first answer, median ms (min-max) | CPU ms spent by the first answer, median: Server / worker + host |")
+print("|---|--:|--:|--:|--:|")
 for key in dict.fromkeys((s["target"], s.get("app", "")) for s in starts):
     rows = [s for s in starts if (s["target"], s.get("app", "")) == key]
     first = [s["first_answer_ms"] for s in rows]
     worker = [s["worker_launch_to_first_answer_ms"] for s in rows if "worker_launch_to_first_answer_ms" in s]
     name = key[0] + (f" (app {key[1]})" if key[1] else "")
     w = f"{statistics.median(worker):.0f} ({min(worker)}-{max(worker)})" if worker else ""
-    print(f"| {name} | {len(rows)} | {statistics.median(first):.0f} ({min(first)}-{max(first)}) | {w} |")
+    own = [s["cpu_ms_to_first_answer"] for s in rows if "cpu_ms_to_first_answer" in s]
+    theirs = [s["worker_cpu_ms_to_first_answer"] for s in rows if "worker_cpu_ms_to_first_answer" in s]
+    cpu = (f"{statistics.median(theirs):.0f} + {statistics.median(own):.0f}" if theirs else f"{statistics.median(own):.0f}") if own else ""
+    print(f"| {name} | {len(rows)} | {statistics.median(first):.0f} ({min(first)}-{max(first)}) | {w} | {cpu} |")
