@@ -1,6 +1,10 @@
 -- wrk script: each request takes the next body from a file (one per line), round robin, so that concurrent requests
 -- name distinct members or sessions. Prints one machine-readable RESULT line at the end.
 --   wrk -t1 -c64 -d12s --timeout 5s -s bodies.lua URL -- METHOD PATH BODIES_FILE|- [AUTHORIZATION]
+-- WRK_DELAY_MS=N: each connection waits N ms before each request, to measure at a set rate rather than flat out.
+local pause = tonumber(os.getenv("WRK_DELAY_MS") or "0")
+if pause > 0 then function delay() return pause end end
+
 local thread_count = 0
 function setup(thread)
   thread:set("tid", thread_count)

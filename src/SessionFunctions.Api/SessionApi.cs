@@ -15,5 +15,4 @@ public static class SessionApi
 
     public static Task RouteNotFound(HttpContext context) => ApiHandler.WriteErrorAsync(context, ErrorTypes.RouteNotFound);
     public static Task MethodNotAllowed(HttpContext context) => ApiHandler.WriteErrorAsync(context, ErrorTypes.MethodNotAllowed);
-    public static Task LengthRequired(HttpContext context) => ApiHandler.WriteErrorAsync(context, ErrorTypes.LengthRequired);
 }

@@ -2,6 +2,10 @@ using System.Net;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Moq;
@@ -9,21 +13,24 @@ using Moq;
 namespace SessionFunctions.Tests.Functions;
 
 /// <summary>
-/// An HTTP trigger's request as the Functions worker builds it from the host's invocation message (GrpcHttpRequestData in
-/// azure-functions-dotnet-worker): the URL the host writes (scheme, host, escaped path and query), headers under
-/// lower-case names with their values joined by commas, the body as bytes. The function context is a mock, the one seam
-/// here that needs the host: it carries the invocation's services and cancellation.
+/// An HTTP trigger's request as the Functions host sends it and the worker builds it (ToRpcHttp in azure-functions-host,
+/// GrpcHttpRequestData in azure-functions-dotnet-worker): the host's Kestrel decodes the path once, its router matches
+/// the function's template against that and sends the route values (after the query's values, which they override)
+/// as binding data, and it writes the URL from the decoded path again (<c>PathString.ToUriComponent</c>, which leaves
+/// a literal <c>%XX</c> as it is) with the raw query. Headers go under lower-case names with their values joined by
+/// commas, the body as bytes. The function context is a mock, the one seam here that needs the host.
 /// </summary>
 internal sealed class InvocationRequest : HttpRequestData
 {
     private readonly Stream _body;
 
-    public InvocationRequest(IServiceProvider services, string method, string pathAndQuery, string? body = null,
+    public InvocationRequest(IServiceProvider services, string method, string template, string pathAndQuery, string? body = null,
         IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default)
-        : base(Context(services, cancellation))
+        : base(Context(services, template, pathAndQuery, cancellation))
     {
         Method = method;
-        Url = new Uri("http://127.0.0.1:7071" + pathAndQuery);
+        var query = pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "";
+        Url = new Uri("http://127.0.0.1:7071" + DecodedPath(pathAndQuery).ToUriComponent() + query);
         var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         _body = new MemoryStream(bytes);
         var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["host"] = "127.0.0.1:7071" };
@@ -33,11 +40,23 @@ internal sealed class InvocationRequest : HttpRequestData
         Headers = new HttpHeadersCollection(all.Select(h => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), h.Value)));
     }
 
-    private static FunctionContext Context(IServiceProvider services, CancellationToken cancellation)
+    /// <summary>The path as Kestrel decodes it: once, <c>%2F</c> kept.</summary>
+    private static PathString DecodedPath(string pathAndQuery) =>
+        PathString.FromUriComponent(pathAndQuery.Split('?')[0]);
+
+    private static FunctionContext Context(IServiceProvider services, string template, string pathAndQuery, CancellationToken cancellation)
     {
+        var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in QueryHelpers.ParseQuery(pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "")) data[name] = value.ToString();
+        var route = new RouteValueDictionary();
+        if (new TemplateMatcher(TemplateParser.Parse(template), new RouteValueDictionary()).TryMatch(DecodedPath(pathAndQuery), route))
+            foreach (var (name, value) in route) data[name] = value;
+        var binding = new Mock<BindingContext>();
+        binding.SetupGet(b => b.BindingData).Returns(data);
         var context = new Mock<FunctionContext>();
         context.SetupGet(c => c.InstanceServices).Returns(services);
         context.SetupGet(c => c.CancellationToken).Returns(cancellation);
+        context.SetupGet(c => c.BindingContext).Returns(binding.Object);
         return context.Object;
     }
 

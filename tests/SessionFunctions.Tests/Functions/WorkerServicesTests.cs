@@ -91,12 +91,13 @@ public sealed class WorkerServicesTests : IAsyncLifetime
 
     /// <summary>Calls the function named <paramref name="function"/> (a method of HttpFunctions or CatchAllFunction) as the worker would.</summary>
     private async Task<InvocationAnswer> InvokeAsync(Type functions, string function, string method, string pathAndQuery, string? body = "{}",
-        IDictionary<string, string>? headers = null, string? contentType = "application/json")
+        IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default)
     {
         await using var scope = _services.CreateAsyncScope();
         var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { ["authorization"] = Basic };
         if (headers?.ContainsKey("authorization") == true) all["authorization"] = headers["authorization"];
-        var request = new InvocationRequest(scope.ServiceProvider, method, pathAndQuery, body, all, contentType);
+        var template = functions == typeof(HttpFunctions) ? SessionApiRoutes.All.Single(r => r.Name == function).Template : "{*path}";
+        var request = new InvocationRequest(scope.ServiceProvider, method, template, pathAndQuery, body, all, contentType, cancellation);
         var answer = await (Task<Microsoft.Azure.Functions.Worker.Http.HttpResponseData>)functions.GetMethod(function)!.Invoke(null, [request])!;
         return InvocationAnswer.Read(answer);
     }
@@ -137,6 +138,15 @@ public sealed class WorkerServicesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_the_host_cancelled_is_answered_unavailable_never_an_empty_200()
+    {
+        await StartUpAsync();
+        var cancelled = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.MigrateSession), "POST", "/v1/b2b/sessions/migrate",
+            "{\"session_token\":\"x\",\"organization_id\":\"y\"}", cancellation: new CancellationToken(canceled: true));
+        Assert.Equal((503, "server_unavailable"), (cancelled.Status, cancelled.ErrorType));
+    }
+
+    [Fact]
     public async Task The_query_the_body_and_escaped_path_segments_reach_the_api_as_the_client_sent_them()
     {
         await StartUpAsync();
@@ -144,6 +154,13 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         var twice = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.ListSessions), "GET", "/v1/b2b/sessions?organization_id=a&organization_id=b", body: null);
         Assert.Equal((400, "invalid_argument"), (twice.Status, twice.ErrorType));
         Assert.Contains("organization_id", twice.Json.GetProperty("error_message").GetString());
+
+        // The path is decoded once, as on the Server: %2500 is the id "%00" (not found), never a NUL (the host writes its
+        // decoded path into the URL with "%00" in it, and a second decoding threw before the API ran).
+        var percent = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.GetOrganization), "GET", "/v1/b2b/organizations/%2500", body: null);
+        Assert.Equal((404, "organization_not_found"), (percent.Status, percent.ErrorType));
+        var unknownPercent = await InvokeAsync(typeof(CatchAllFunction), nameof(CatchAllFunction.RunGet), "GET", "/v1/b2b/x/%2500", body: null);
+        Assert.Equal((404, "route_not_found"), (unknownPercent.Status, unknownPercent.ErrorType));
 
         // %2F inside a segment stays inside it: the route still matches and the value is the organization's id, not a path.
         var escaped = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.GetOrganization), "GET", "/v1/b2b/organizations/a%2Fb", body: null);
@@ -157,10 +174,17 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         var text = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", "hello", contentType: "text/plain");
         Assert.Equal(415, text.Status);
 
-        // The host drops a chunked body (it passes bodies on only with a Content-Length): refused, never read as {}.
-        var chunked = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", body: null,
-            headers: new Dictionary<string, string> { ["transfer-encoding"] = "chunked", ["content-type"] = "application/json" });
-        Assert.Equal((411, "bad_request"), (chunked.Status, chunked.ErrorType));
+        // The host drops a body sent without Content-Length (chunked, or HTTP/2): refused, never read as {}; verbs and
+        // paths that read no body are answered as usual.
+        var chunked = new Dictionary<string, string> { ["transfer-encoding"] = "chunked", ["content-type"] = "application/json" };
+        var dropped = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", body: null, headers: chunked);
+        Assert.Equal((411, "bad_request"), (dropped.Status, dropped.ErrorType));
+        var update = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.UpdateOrganization), "PUT", "/v1/b2b/organizations/x", body: null);
+        Assert.Equal((411, "bad_request"), (update.Status, update.ErrorType));
+        var jwks = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.Jwks), "GET", $"/v1/b2b/sessions/jwks/{_projectId}", body: null, headers: chunked);
+        Assert.Equal(200, jwks.Status);
+        var unknown = await InvokeAsync(typeof(CatchAllFunction), nameof(CatchAllFunction.RunPost), "POST", "/v1/b2b/nothing", body: null, headers: chunked);
+        Assert.Equal((404, "route_not_found"), (unknown.Status, unknown.ErrorType));
 
         var large = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.CreateOrganization), "POST", "/v1/b2b/organizations", "{\"x\":\"" + new string('a', 70 * 1024) + "\"}");
         Assert.Equal((413, "bad_request"), (large.Status, large.ErrorType));

@@ -208,6 +208,10 @@ public sealed class HostEndToEndTests(HostFixture host) : IClassFixture<HostFixt
         var (doubled, ran) = await host.SendAsync(Request("GET", "/v1//b2b/sessions"));
         Assert.Equal("CatchAllGet", ran);
         (await Read(doubled)).AssertError(404, "route_not_found");
+        // The path is decoded once, by the host's Kestrel, as on the Server: "%00" is an unknown id, not a NUL.
+        var (percent, percentRan) = await host.SendAsync(Request("GET", "/v1/b2b/organizations/%2500"));
+        Assert.Equal("GetOrganization", percentRan);
+        (await Read(percent)).AssertError(404, "organization_not_found");
         // The host passes a body on only with a Content-Length; a chunked one is refused, not read as empty.
         var chunked = Request("POST", "/v1/b2b/sessions/authenticate");
         chunked.Content = new StreamContent(new MemoryStream("{\"session_token\":\"x\"}"u8.ToArray()));
