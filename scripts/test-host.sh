@@ -80,7 +80,7 @@ echo "Starting the Functions host from $SF_HOST_DIR on 127.0.0.1:$PORT..."
 (cd "$SF_HOST_DIR" && exec env -u CONTAINER_NAME \
   AzureWebJobsScriptRoot="$WORK/app" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated AzureWebJobsStorage="$STORAGE" \
   AzureWebJobsSecretStorageType=files FUNCTIONS_SECRETS_PATH="$WORK/secrets" AZURE_FUNCTIONS_ENVIRONMENT=Development \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" DOTNET_ROLL_FORWARD=Major \
+  ASPNETCORE_URLS="http://127.0.0.1:$PORT" DOTNET_ROLL_FORWARD=Major FUNCTIONS_REQUEST_BODY_SIZE_LIMIT=1048576 \
   AzureFunctionsJobHost__logging__logLevel__Function=Information \
   Sessions__ProjectId="$PROJECT" Sessions__ProjectSecret="$SECRET" Sessions__UserInfoUrl="http://127.0.0.1:$USERINFO_PORT/userinfo" \
   Storage__ConnectionString="$STORAGE" Storage__TablePrefix="$PREFIX" Signing__LocalKeyPath="$WORK/signing-key.pem" \

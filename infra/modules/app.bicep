@@ -134,6 +134,12 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
+      // The host reads a whole request body into memory, several copies across host and worker, before the app sees it
+      // (about 16 times a 100 MB body's size: bench/README.md §8c). Bodies past this get the host's own empty 500;
+      // below it, past Api__MaxRequestBodyBytes (64 KB), the app's 413 envelope. The worker refuses to start if this is
+      // below Api__MaxRequestBodyBytes.
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576'
+
       // Makes DefaultAzureCredential / ManagedIdentityCredential in the app pick the user-assigned identity.
       AZURE_CLIENT_ID: identityClientId
     },

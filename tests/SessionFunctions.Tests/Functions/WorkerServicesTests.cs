@@ -225,6 +225,15 @@ public sealed class WorkerServicesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_worker_will_not_start_with_a_host_body_limit_below_the_apis()
+    {
+        Assert.Equal(64 * 1024, _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.MaxRequestBodyBytes);
+        await using var below = Build(exportTo: null, new Dictionary<string, string?> { [WorkerSetup.HostBodyLimit] = "65535" });
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => below.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value);
+        Assert.Contains(WorkerSetup.HostBodyLimit, e.Message);
+    }
+
+    [Fact]
     public async Task With_an_exporter_the_worker_registers_traces_and_metrics_and_none_without()
     {
         Assert.Null(_services.GetService<OpenTelemetry.Trace.TracerProvider>());
