@@ -23,17 +23,19 @@ namespace SessionFunctions.Tests.Functions;
 internal sealed class InvocationRequest : HttpRequestData
 {
     private readonly Stream _body;
+    private readonly string _url;
 
     public InvocationRequest(IServiceProvider services, string method, string template, string pathAndQuery, string? body = null,
-        IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default)
+        IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default,
+        string host = "127.0.0.1:7071")
         : base(Context(services, template, pathAndQuery, cancellation))
     {
         Method = method;
         var query = pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "";
-        Url = new Uri("http://127.0.0.1:7071" + DecodedPath(pathAndQuery).ToUriComponent() + query);
+        _url = $"http://{host}{DecodedPath(pathAndQuery).ToUriComponent()}{query}"; // parsed on first use, as the worker does
         var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         _body = new MemoryStream(bytes);
-        var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["host"] = "127.0.0.1:7071" };
+        var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["host"] = host };
         if (body is not null) all["content-length"] = bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (body is not null && contentType is not null) all["content-type"] = contentType;
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) all[name] = value;
@@ -63,7 +65,7 @@ internal sealed class InvocationRequest : HttpRequestData
     public override Stream Body => _body;
     public override HttpHeadersCollection Headers { get; }
     public override IReadOnlyCollection<IHttpCookie> Cookies => [];
-    public override Uri Url { get; }
+    public override Uri Url => new(_url);
     public override IEnumerable<ClaimsIdentity> Identities => [];
     public override string Method { get; }
     public override HttpResponseData CreateResponse() => new InvocationResponse(FunctionContext);

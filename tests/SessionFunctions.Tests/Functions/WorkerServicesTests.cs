@@ -91,13 +91,14 @@ public sealed class WorkerServicesTests : IAsyncLifetime
 
     /// <summary>Calls the function named <paramref name="function"/> (a method of HttpFunctions or CatchAllFunction) as the worker would.</summary>
     private async Task<InvocationAnswer> InvokeAsync(Type functions, string function, string method, string pathAndQuery, string? body = "{}",
-        IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default)
+        IDictionary<string, string>? headers = null, string? contentType = "application/json", CancellationToken cancellation = default,
+        string host = "127.0.0.1:7071")
     {
         await using var scope = _services.CreateAsyncScope();
         var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { ["authorization"] = Basic };
         if (headers?.ContainsKey("authorization") == true) all["authorization"] = headers["authorization"];
         var template = functions == typeof(HttpFunctions) ? SessionApiRoutes.All.Single(r => r.Name == function).Template : "{*path}";
-        var request = new InvocationRequest(scope.ServiceProvider, method, template, pathAndQuery, body, all, contentType, cancellation);
+        var request = new InvocationRequest(scope.ServiceProvider, method, template, pathAndQuery, body, all, contentType, cancellation, host);
         var answer = await (Task<Microsoft.Azure.Functions.Worker.Http.HttpResponseData>)functions.GetMethod(function)!.Invoke(null, [request])!;
         return InvocationAnswer.Read(answer);
     }
@@ -144,6 +145,14 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         var cancelled = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.MigrateSession), "POST", "/v1/b2b/sessions/migrate",
             "{\"session_token\":\"x\",\"organization_id\":\"y\"}", cancellation: new CancellationToken(canceled: true));
         Assert.Equal((503, "server_unavailable"), (cancelled.Status, cancelled.ErrorType));
+    }
+
+    [Fact]
+    public async Task A_request_whose_url_cannot_be_read_gets_the_400_envelope_not_a_500()
+    {
+        // An empty Host header (Kestrel takes it; Azure's front end always sends one) leaves the host writing "http:///v1/…".
+        var answer = await InvokeAsync(typeof(HttpFunctions), nameof(HttpFunctions.Jwks), "GET", $"/v1/b2b/sessions/jwks/{_projectId}", body: null, host: "");
+        Assert.Equal((400, "bad_request"), (answer.Status, answer.ErrorType));
     }
 
     [Fact]
