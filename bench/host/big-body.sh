@@ -8,31 +8,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${SF_HOST_DIR:?SF_HOST_DIR must name a Functions host folder (see scripts/test-host.sh)}" "${APPS:?APPS must name the apps to measure}"
 source bench/lib.sh
+source bench/host/host-lib.sh
 BENCH_TMP=$(mktemp -d); trap 'bench_cleanup; rm -rf "$BENCH_TMP"' EXIT INT TERM
-source scripts/azurite.sh
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-BLOB=$(free_port) QUEUE=$(free_port) TABLE=$(free_port)
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --blobHost 127.0.0.1 --blobPort "$BLOB" --queueHost 127.0.0.1 --queuePort "$QUEUE" --tableHost 127.0.0.1 --tablePort "$TABLE" >/dev/null 2>&1 &
-bench_track $!
-for _ in $(seq 200); do port_open "$TABLE" && port_open "$BLOB" && port_open "$QUEUE" && break; sleep 0.1; done
-STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$DEVSTORE_KEY;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
-mkdir -p "$BENCH_TMP/key" "$BENCH_TMP/secrets"
+host_azurite
+mkdir -p "$BENCH_TMP/key"
 P=project-test-00000000-0000-4000-8000-000000000001
 APP_ENV=(Sessions__ProjectId="$P" Sessions__ProjectSecret="secret-bench-aaaaaaaaaaaaaaaaaaaaaaaaaaaa" Sessions__UserInfoUrl="http://127.0.0.1:9/userinfo"
   Storage__ConnectionString="$STORAGE" Storage__TablePrefix="big" Signing__LocalKeyPath="$BENCH_TMP/key/signing-key.pem"
   Api__RateLimit__ProjectPermits=0 Api__RateLimit__ClientPermits=0 Sweep__Schedule="0 0 0 1 1 *" APPLICATIONINSIGHTS_CONNECTION_STRING= OTEL_EXPORTER_OTLP_ENDPOINT=)
 head -c ${SIZE:-100000000} /dev/zero > "$BENCH_TMP/body"
+hwm() { awk '/VmHWM/{print int($2/1024)}' "/proc/$1/status"; } # peak resident memory, MiB
 for entry in $APPS; do
   name=${entry%%=*}; app=${entry#*=}
-  HP=$(free_port)
-  (cd "$SF_HOST_DIR" && exec env -u CONTAINER_NAME "${APP_ENV[@]}" AzureWebJobsScriptRoot="$app" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
-    AzureWebJobsStorage="$STORAGE" AzureWebJobsSecretStorageType=files FUNCTIONS_SECRETS_PATH="$BENCH_TMP/secrets" \
-    AZURE_FUNCTIONS_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$HP" DOTNET_ROLL_FORWARD=Major SF_HOST_CONSOLE_LOG=0 ${EXTRA_ENV:-} \
-    dotnet Microsoft.Azure.WebJobs.Script.WebHost.dll) >/dev/null 2>&1 &
-  H=$!; bench_track $H
+  HP=$(free_port); start_host "$HP" "$app" "${EXTRA_ENV:-}"; H=$HOST_PID; bench_track $H
   wait_http "http://127.0.0.1:$HP/v1/b2b/sessions/jwks/$P" 120 $H
-  W=$(pgrep -P $H -f SessionFunctions.Functions.dll | head -1)
-  hwm() { awk '/VmHWM/{print int($2/1024)}' /proc/$1/status; }
+  W=$(worker_of $H)
   b_h=$(hwm $H); b_w=$(hwm $W)
   codes=""
   for i in $(seq ${N:-3}); do

@@ -20,6 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/lib.sh
+source bench/host/host-lib.sh
 : "${SF_HOST_DIR:?SF_HOST_DIR must name a Functions host folder (see scripts/test-host.sh)}"
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} CONNECTIONS=${CONNECTIONS:-16} STARTS=${STARTS:-3}
 MEMBERS=${MEMBERS:-1000} SESSIONS=${SESSIONS:-1000}
@@ -41,19 +42,7 @@ dotnet build src/SessionFunctions.Server -c Release -o "$OUT/server" -v q -nolog
 dotnet publish src/SessionFunctions.Functions -c Release -o "$OUT/app-r2r" -v q -nologo >>"$BENCH_TMP/build.log" 2>&1 || { tail -30 "$BENCH_TMP/build.log"; exit 1; }
 dotnet build src/SessionFunctions.Functions -c Release -o "$OUT/app-jit" -v q -nologo >>"$BENCH_TMP/build.log" 2>&1 || { tail -30 "$BENCH_TMP/build.log"; exit 1; }
 
-# Full Azurite (the host keeps its locks in blobs and timers' state), or the shared one.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [ "${BENCH_AZURITE:-own}" = shared ] && port_open 10000 && port_open 10001 && port_open 10002; then
-  BLOB=10000 QUEUE=10001 TABLE=10002
-else
-  source scripts/azurite.sh && npm_install_if_needed
-  BLOB=$(free_port) QUEUE=$(free_port) TABLE=$(free_port)
-  node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --blobHost 127.0.0.1 \
-    --blobPort "$BLOB" --queueHost 127.0.0.1 --queuePort "$QUEUE" --tableHost 127.0.0.1 --tablePort "$TABLE" >"$BENCH_TMP/azurite.log" 2>&1 &
-  bench_track $!
-  for _ in $(seq 200); do port_open "$TABLE" && port_open "$BLOB" && port_open "$QUEUE" && break; sleep 0.1; done
-fi
-STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$DEVSTORE_KEY;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
+host_azurite
 
 UI_PORT=$(free_port)
 node scripts/dev-userinfo.mjs "$UI_PORT" >"$BENCH_TMP/userinfo.log" 2>&1 &
@@ -78,15 +67,6 @@ start_server() { # port -> SERVER_PID
   env "${APP_ENV[@]}" dotnet "$OUT/server/SessionFunctions.Server.dll" --urls "http://127.0.0.1:$1" --contentRoot "$OUT/server" >>"$BENCH_TMP/server.log" 2>&1 &
   SERVER_PID=$!
 }
-start_host() { # port app-dir [extra env, space-separated] -> HOST_PID
-  local extra=(); read -r -a extra <<<"${3:-}"
-  (cd "$SF_HOST_DIR" && exec env -u CONTAINER_NAME "${APP_ENV[@]}" ${extra[@]+"${extra[@]}"} AzureWebJobsScriptRoot="$2" FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
-    AzureWebJobsStorage="$STORAGE" AzureWebJobsSecretStorageType=files FUNCTIONS_SECRETS_PATH="$BENCH_TMP/secrets" \
-    AZURE_FUNCTIONS_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$1" DOTNET_ROLL_FORWARD=Major SF_HOST_CONSOLE_LOG=0 \
-    dotnet Microsoft.Azure.WebJobs.Script.WebHost.dll) >>"$BENCH_TMP/host.log" 2>&1 &
-  HOST_PID=$!
-}
-worker_of() { pgrep -P "$1" -f SessionFunctions.Functions.dll | head -1; }
 now_ms() { date +%s%3N; }
 # A process's start, in ms since the epoch, from /proc (10 ms resolution).
 started_ms() { python3 -c 'import os,sys; hz=os.sysconf("SC_CLK_TCK"); st=int(open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")",1)[1].split()[19]); bt=int([l for l in open("/proc/stat") if l.startswith("btime")][0].split()[1]); print(int((bt+st/hz)*1000))' "$1"; }
