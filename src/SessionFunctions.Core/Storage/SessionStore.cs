@@ -54,8 +54,11 @@ public sealed class SessionStore(SessionTables tables)
     internal async Task IndexExpiryAsync(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
         await tables.Expiry.UpsertEntityAsync(ExpiryRow(organizationId, partition, rowKey, expiresAt), TableUpdateMode.Replace, ct);
 
-    internal async Task RemoveExpiryAsync(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt, CancellationToken ct) =>
-        await tables.Expiry.DeleteEntityAsync(Keys.ExpiryPartition(expiresAt, partition), Keys.ExpiryRow(organizationId, rowKey), ETag.All, ct);
+    internal async Task RemoveExpiryAsync(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        var row = ExpiryRow(organizationId, partition, rowKey, expiresAt); // the keys IndexExpiryAsync wrote
+        await tables.Expiry.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, ct);
+    }
 
     internal static ExpiryEntity ExpiryRow(string organizationId, string partition, string rowKey, DateTimeOffset expiresAt) => new()
     {

@@ -31,8 +31,7 @@ internal sealed class InvocationRequest : HttpRequestData
         : base(Context(services, template, pathAndQuery, cancellation))
     {
         Method = method;
-        var query = pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "";
-        _url = $"http://{host}{DecodedPath(pathAndQuery).ToUriComponent()}{query}"; // parsed on first use, as the worker does
+        _url = $"http://{host}{DecodedPath(pathAndQuery).ToUriComponent()}{RawQuery(pathAndQuery)}"; // parsed on first use, as the worker does
         var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         _body = new MemoryStream(bytes);
         var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["host"] = host };
@@ -46,10 +45,13 @@ internal sealed class InvocationRequest : HttpRequestData
     private static PathString DecodedPath(string pathAndQuery) =>
         PathString.FromUriComponent(pathAndQuery.Split('?')[0]);
 
+    /// <summary>The raw query, <c>?</c> included, or empty.</summary>
+    private static string RawQuery(string pathAndQuery) => pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "";
+
     private static FunctionContext Context(IServiceProvider services, string template, string pathAndQuery, CancellationToken cancellation)
     {
         var data = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in QueryHelpers.ParseQuery(pathAndQuery.IndexOf('?') is var q and >= 0 ? pathAndQuery[q..] : "")) data[name] = value.ToString();
+        foreach (var (name, value) in QueryHelpers.ParseQuery(RawQuery(pathAndQuery))) data[name] = value.ToString();
         var route = new RouteValueDictionary();
         if (new TemplateMatcher(TemplateParser.Parse(template), new RouteValueDictionary()).TryMatch(DecodedPath(pathAndQuery), route))
             foreach (var (name, value) in route) data[name] = value;

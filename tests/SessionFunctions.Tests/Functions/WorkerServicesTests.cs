@@ -95,8 +95,8 @@ public sealed class WorkerServicesTests : IAsyncLifetime
         string host = "127.0.0.1:7071")
     {
         await using var scope = _services.CreateAsyncScope();
-        var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>()) { ["authorization"] = Basic };
-        if (headers?.ContainsKey("authorization") == true) all["authorization"] = headers["authorization"];
+        var all = new Dictionary<string, string> { ["authorization"] = Basic }; // the caller's headers may replace it
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) all[name] = value;
         var template = functions == typeof(HttpFunctions) ? SessionApiRoutes.All.Single(r => r.Name == function).Template : "{*path}";
         var request = new InvocationRequest(scope.ServiceProvider, method, template, pathAndQuery, body, all, contentType, cancellation, host);
         var answer = await (Task<Microsoft.Azure.Functions.Worker.Http.HttpResponseData>)functions.GetMethod(function)!.Invoke(null, [request])!;
